@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { encodeEnvelope, revocations, signEncodedEnvelope, verifyAccessToken, ENVELOPE_HEADER, SIGNATURE_HEADER, type KeyValueStore, type Logger } from '@platform/kit';
+import { ANONYMOUS, ROLE_PERMISSIONS, type Principal } from '@platform/schema';
+import type { Dispatcher } from 'undici';
+import { fetch } from 'undici';
+
+/** A credential that was presented and refused: the request ends with UNAUTHENTICATED. */
+export class CredentialError extends Error {}
+
+export interface AuthenticatorOptions {
+  accessTokenSecret: string;
+  signingSecret: string;
+  kv: KeyValueStore;
+  /** The identity subgraph's base URL (without /graphql), for API key verification. */
+  identityBaseUrl: string;
+  apiKeyCacheSeconds: number;
+  dispatcher: Dispatcher;
+  logger: Logger;
+}
+
+interface CachedKey {
+  principal: Principal | null;
+  expiresAt: number;
+}
+
+const MAX_CACHED_KEYS = 10_000;
+
+/**
+ * Turns `Authorization: Bearer <access token | API key>` into a principal. The organization always
+ * comes from the verified credential; nothing the caller sends elsewhere can change it.
+ */
+export class Authenticator {
+  private readonly options: AuthenticatorOptions;
+  private readonly apiKeys = new Map<string, CachedKey>();
+  constructor(options: AuthenticatorOptions) {
+    this.options = options;
+  }
+
+  async authenticate(authorization: string | undefined, requestId: string): Promise<Principal> {
+    if (!authorization) return ANONYMOUS;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw new CredentialError("Send credentials as 'Authorization: Bearer <token>'.");
+    const credential = match[1]!;
+    return credential.startsWith('sk_') ? this.apiKey(credential, requestId) : this.accessToken(credential);
+  }
+
+  private async accessToken(token: string): Promise<Principal> {
+    const claims = await verifyAccessToken(this.options.accessTokenSecret, token);
+    if (!claims) throw new CredentialError('The access token is invalid or has expired; refresh it or sign in again.');
+    if (await revocations.isAccessTokenRevoked(this.options.kv, claims)) {
+      throw new CredentialError('The access token has been revoked; refresh it or sign in again.');
+    }
+    return {
+      kind: 'user',
+      userId: claims.userId,
+      organizationId: claims.organizationId,
+      role: claims.role,
+      permissions: ROLE_PERMISSIONS[claims.role],
+      sessionId: claims.sessionId,
+    };
+  }
+
+  private async apiKey(secret: string, requestId: string): Promise<Principal> {
+    const cacheKey = createHash('sha256').update(secret).digest('base64url');
+    const now = Date.now();
+    let cached = this.apiKeys.get(cacheKey);
+    if (!cached || cached.expiresAt <= now) {
+      cached = { principal: await this.verifyApiKey(secret, requestId), expiresAt: now + this.options.apiKeyCacheSeconds * 1000 };
+      if (this.apiKeys.size >= MAX_CACHED_KEYS) this.apiKeys.delete(this.apiKeys.keys().next().value!);
+      this.apiKeys.set(cacheKey, cached);
+    }
+    const principal = cached.principal;
+    if (!principal || principal.kind !== 'apiKey') throw new CredentialError('The API key is invalid, expired or revoked.');
+    if (await this.options.kv.get(revocations.apiKeyKey(principal.apiKeyId))) {
+      this.apiKeys.delete(cacheKey);
+      throw new CredentialError('The API key is invalid, expired or revoked.');
+    }
+    return principal;
+  }
+
+  private async verifyApiKey(secret: string, requestId: string): Promise<Principal | null> {
+    const body = JSON.stringify({ secret });
+    const envelope = encodeEnvelope({ principal: ANONYMOUS, requestId, clientIp: null, userAgent: 'gateway', issuedAt: Date.now() });
+    const response = await fetch(`${this.options.identityBaseUrl}/internal/api-keys/verify`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+        [ENVELOPE_HEADER]: envelope,
+        [SIGNATURE_HEADER]: signEncodedEnvelope(this.options.signingSecret, envelope, body),
+      },
+      dispatcher: this.options.dispatcher,
+    });
+    if (!response.ok) {
+      this.options.logger.error({ status: response.status, requestId }, 'API key verification failed');
+      throw new Error('API key verification is unavailable');
+    }
+    const result = (await response.json()) as { principal: Principal | null };
+    return result.principal;
+  }
+}

@@ -1,0 +1,78 @@
+import { booleanFlag, parseConfig, platformEnvironment, port, resolveSecrets, type Environment, type Secrets } from '@platform/kit';
+import { SUBGRAPHS, defaultSubgraphUrl } from '@platform/schema';
+import { z } from 'zod';
+
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const gatewayEnvironment = platformEnvironment.extend({
+  PORT: port(4000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Origins allowed to call the API from a browser, comma separated. The gateway's own pages always are. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Who may introspect: everyone (`on`), signed-in callers such as the explorer (`authenticated`), or no one. */
+  INTROSPECTION: z.enum(['on', 'authenticated', 'off']).optional(),
+  MAX_DEPTH: positive(8),
+  MAX_ALIASES: positive(15),
+  MAX_DIRECTIVES: positive(50),
+  MAX_TOKENS: positive(1000),
+  /** Largest GraphQL document accepted, in bytes. */
+  MAX_DOCUMENT_BYTES: positive(16 * 1024),
+  /** Largest request body accepted, in bytes. */
+  BODY_LIMIT_BYTES: positive(1024 * 1024),
+  /** Operations allowed in one batched request; 0 turns batching off. */
+  MAX_BATCH: z.coerce.number().int().min(0).max(20).default(0),
+  /** Honour X-Forwarded-For for the client address (behind a trusted proxy only). */
+  TRUST_PROXY: booleanFlag(false),
+  /** How long a verified API key is remembered before asking identity again. */
+  API_KEY_CACHE_SECONDS: positive(30),
+  SUBGRAPH_TIMEOUT_MS: positive(10_000),
+  /** The supergraph to serve; default the checked-in schema/supergraph.graphql. Reloaded on change in development. */
+  SUPERGRAPH_PATH: z.string().optional(),
+  ...Object.fromEntries(
+    SUBGRAPHS.map(({ name }) => [`${name.toUpperCase()}_URL`, z.string().url().default(defaultSubgraphUrl(name))]),
+  ),
+});
+
+export type GatewayEnvironment = z.infer<typeof gatewayEnvironment>;
+
+export interface GatewaySettings {
+  nodeEnv: 'development' | 'production' | 'test';
+  secrets: Secrets;
+  subgraphUrls: Record<string, string>;
+  corsOrigins: string[];
+  introspection: 'on' | 'authenticated' | 'off';
+  limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxDocumentBytes: number; bodyLimitBytes: number; maxBatch: number };
+  trustProxy: boolean;
+  apiKeyCacheSeconds: number;
+  subgraphTimeoutMs: number;
+  supergraphPath?: string;
+  watchSupergraph: boolean;
+}
+
+export function gatewaySettings(env: Environment = process.env): { env: GatewayEnvironment; settings: GatewaySettings } {
+  const parsed = parseConfig(gatewayEnvironment, env) as GatewayEnvironment & Record<string, string>;
+  return {
+    env: parsed,
+    settings: {
+      nodeEnv: parsed.NODE_ENV,
+      secrets: resolveSecrets(parsed),
+      subgraphUrls: Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, parsed[`${name.toUpperCase()}_URL`]!])),
+      corsOrigins: parsed.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+      introspection: parsed.INTROSPECTION ?? (parsed.NODE_ENV === 'production' ? 'authenticated' : 'on'),
+      limits: {
+        maxDepth: parsed.MAX_DEPTH,
+        maxAliases: parsed.MAX_ALIASES,
+        maxDirectives: parsed.MAX_DIRECTIVES,
+        maxTokens: parsed.MAX_TOKENS,
+        maxDocumentBytes: parsed.MAX_DOCUMENT_BYTES,
+        bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+        maxBatch: parsed.MAX_BATCH,
+      },
+      trustProxy: parsed.TRUST_PROXY,
+      apiKeyCacheSeconds: parsed.API_KEY_CACHE_SECONDS,
+      subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
+      supergraphPath: parsed.SUPERGRAPH_PATH,
+      watchSupergraph: parsed.NODE_ENV === 'development',
+    },
+  };
+}

@@ -1,0 +1,273 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  closeServer,
+  encodeEnvelope,
+  executeWithApollo,
+  HttpError,
+  maskError,
+  newId,
+  readGraphQLBody,
+  sendJson,
+  sendRequestError,
+  clientIpOf,
+  type Infrastructure,
+  type Logger,
+} from '@platform/kit';
+import { readCheckedInSupergraph, SUPERGRAPH_PATH } from '@platform/schema/compose.ts';
+import { watch, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Authenticator, CredentialError } from './auth.ts';
+import { OperationAuthorizer } from './authorization.ts';
+import type { GatewaySettings } from './config.ts';
+import type { GatewayContext } from './context.ts';
+import { createSigningFetcher, createSubgraphAgent, PlatformDataSource } from './datasource.ts';
+import { serveExplorer } from './explorer.ts';
+import { aliasLimit, depthLimit, directiveLimit } from './limits.ts';
+
+export interface GatewayOptions {
+  settings: GatewaySettings;
+  infra: Infrastructure;
+  logger: Logger;
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.-]{8,128}$/;
+
+function readSupergraph(settings: GatewaySettings): string {
+  return settings.supergraphPath ? readFileSync(settings.supergraphPath, 'utf8') : readCheckedInSupergraph();
+}
+
+export async function createGateway({ settings, infra, logger }: GatewayOptions) {
+  const log = logger.child({ component: 'gateway' });
+  const agent = createSubgraphAgent(settings.subgraphTimeoutMs);
+  const fetcher = createSigningFetcher(settings.secrets.internalSigningSecret, agent);
+  let authorizer: OperationAuthorizer | undefined;
+  let supergraphSdl = readSupergraph(settings);
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: async ({ update }) => {
+      let watcher: ReturnType<typeof watch> | undefined;
+      if (settings.watchSupergraph) {
+        const path = settings.supergraphPath ?? SUPERGRAPH_PATH;
+        watcher = watch(path, () => {
+          try {
+            const next = readFileSync(path, 'utf8');
+            if (next === supergraphSdl || next.trim() === '') return;
+            supergraphSdl = next;
+            update(next);
+            log.info('supergraph reloaded');
+          } catch (error) {
+            log.error({ err: error }, 'could not reload the supergraph; keeping the current one');
+          }
+        });
+      }
+      return { supergraphSdl, cleanup: async () => watcher?.close() };
+    },
+    buildService: ({ name, url }) =>
+      new PlatformDataSource({ url: settings.subgraphUrls[name] ?? url, fetcher: fetcher as never }),
+  });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    authorizer = new OperationAuthorizer(supergraphSdl, apiSchema, settings.introspection);
+  });
+
+  const authorize: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, contextValue }) {
+          const refusal = await authorizer!.authorize(document, operation, contextValue);
+          if (refusal) throw refusal;
+        },
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (!code || code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.originalError ?? error, requestId: contextValue.requestId }, 'operation failed');
+          }
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: settings.introspection !== 'off',
+    hideSchemaDetailsFromClientErrors: settings.nodeEnv === 'production',
+    csrfPrevention: true,
+    allowBatchedHttpRequests: settings.limits.maxBatch > 0,
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: settings.limits.maxTokens },
+    validationRules: [
+      depthLimit(settings.limits.maxDepth),
+      aliasLimit(settings.limits.maxAliases),
+      directiveLimit(settings.limits.maxDirectives),
+    ],
+    formatError: (formatted) => {
+      const masked = maskError(formatted);
+      if (masked.extensions) delete (masked.extensions as Record<string, unknown>).serviceName;
+      return masked;
+    },
+    plugins: [ApolloServerPluginLandingPageDisabled(), authorize],
+  });
+  await apollo.start();
+
+  const authenticator = new Authenticator({
+    accessTokenSecret: settings.secrets.accessTokenSecret,
+    signingSecret: settings.secrets.internalSigningSecret,
+    kv: infra.kv,
+    identityBaseUrl: (settings.subgraphUrls.identity ?? '').replace(/\/graphql$/, ''),
+    apiKeyCacheSeconds: settings.apiKeyCacheSeconds,
+    dispatcher: agent,
+    logger: log,
+  });
+
+  function corsHeaders(request: IncomingMessage): Record<string, string> {
+    const origin = request.headers.origin;
+    if (!origin || !settings.corsOrigins.includes(origin)) return {};
+    return {
+      'access-control-allow-origin': origin,
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-headers': 'authorization, content-type, x-request-id, apollo-require-preflight, idempotency-key',
+      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      'access-control-expose-headers': 'x-request-id, retry-after',
+      'access-control-max-age': '600',
+      vary: 'Origin',
+    };
+  }
+
+  function checkDocumentSize(body: unknown, url: URL): void {
+    const queries = Array.isArray(body) ? body.map((entry) => (entry as { query?: unknown })?.query) : [(body as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query')];
+    for (const query of queries) {
+      if (typeof query === 'string' && Buffer.byteLength(query) > settings.limits.maxDocumentBytes) {
+        throw new HttpError(413, 'BAD_REQUEST', `The GraphQL document is larger than ${settings.limits.maxDocumentBytes} bytes.`);
+      }
+    }
+    if (Array.isArray(body)) {
+      if (settings.limits.maxBatch === 0) throw new HttpError(400, 'BAD_REQUEST', 'Batched requests are not supported: send one operation per request.');
+      if (body.length > settings.limits.maxBatch) throw new HttpError(400, 'BAD_REQUEST', `A batch may hold at most ${settings.limits.maxBatch} operations.`);
+    }
+  }
+
+  async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, headers: Record<string, string>): Promise<void> {
+    const requestId = headers['x-request-id']!;
+    const { body } = await readGraphQLBody(request, settings.limits.bodyLimitBytes);
+    checkDocumentSize(body, url);
+    let principal;
+    try {
+      principal = await authenticator.authenticate(request.headers.authorization, requestId);
+    } catch (error) {
+      if (!(error instanceof CredentialError)) throw error;
+      sendJson(response, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] }, {
+        ...headers,
+        'www-authenticate': 'Bearer',
+      });
+      return;
+    }
+    const clientIp = clientIpOf(request, settings.trustProxy);
+    const userAgent = request.headers['user-agent']?.slice(0, 512) ?? null;
+    const context: GatewayContext = {
+      requestId,
+      principal,
+      clientIp,
+      userAgent,
+      envelope: encodeEnvelope({ principal, requestId, clientIp, userAgent, issuedAt: Date.now() }),
+    };
+    await executeWithApollo(apollo, request, response, body, async () => context, headers);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const incomingId = request.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : newId('req');
+    const headers = { 'x-request-id': requestId, ...corsHeaders(request) };
+    response.setHeader('x-request-id', requestId);
+    try {
+      if (url.pathname === '/graphql') {
+        if (request.method === 'OPTIONS') {
+          response.writeHead(204, headers).end();
+          return;
+        }
+        await handleGraphQL(request, response, url, headers);
+        return;
+      }
+      if (request.method === 'GET' && url.pathname === '/healthz') {
+        sendJson(response, 200, { status: 'ok' }, headers);
+        return;
+      }
+      if (request.method === 'GET' && url.pathname === '/readyz') {
+        const checks = await readiness();
+        sendJson(response, checks.ready ? 200 : 503, checks, headers);
+        return;
+      }
+      if (request.method === 'GET' && url.pathname.startsWith('/explorer') && (await serveExplorer(url.pathname, response))) return;
+      if (extraRoute && (await extraRoute(request, response, url))) return;
+      sendJson(response, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] }, headers);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        sendRequestError(response, error, headers);
+        return;
+      }
+      log.error({ err: error, requestId }, 'request failed');
+      if (!response.headersSent) sendRequestError(response, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'), headers);
+      else response.destroy();
+    }
+  }
+
+  async function readiness() {
+    const subgraphs: Record<string, string> = {};
+    await Promise.all(
+      Object.entries(settings.subgraphUrls).map(async ([name, subgraphUrl]) => {
+        try {
+          const answer = await fetch(subgraphUrl.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) });
+          subgraphs[name] = answer.ok ? 'ready' : `unavailable (${answer.status})`;
+        } catch {
+          subgraphs[name] = 'unreachable';
+        }
+      }),
+    );
+    let infrastructure = 'ready';
+    try {
+      await infra.ping();
+    } catch {
+      infrastructure = 'unreachable';
+    }
+    const ready = infrastructure === 'ready' && Object.values(subgraphs).every((state) => state === 'ready');
+    return { ready, status: ready ? 'ready' : 'unavailable', infrastructure: `${infra.driver}: ${infrastructure}`, subgraphs };
+  }
+
+  let extraRoute: ((request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>) | undefined;
+
+  return {
+    handle,
+    /** Lets the host add routes (the web client, later) without touching the GraphQL path. */
+    setFallbackRoute(route: typeof extraRoute) {
+      extraRoute = route;
+    },
+    async listen(port: number, host: string): Promise<RunningGateway> {
+      const server = createServer((request, response) => void handle(request, response));
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const shownHost = host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host;
+      return {
+        url: `http://${shownHost}:${address.port}`,
+        server,
+        close: async () => {
+          await closeServer(server);
+          await apollo.stop();
+          await agent.close();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Permission, Role } from './permissions.ts';
+
+/**
+ * Who is calling, as the gateway established it. Subgraphs receive it signed and never trust a
+ * caller-supplied header for any of these fields.
+ */
+export type Principal =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'user';
+      userId: string;
+      organizationId: string;
+      role: Role;
+      permissions: readonly Permission[];
+      sessionId: string;
+    }
+  | {
+      kind: 'apiKey';
+      apiKeyId: string;
+      organizationId: string;
+      permissions: readonly Permission[];
+      /** The user who created the key; actions are attributed to the key, not to them. */
+      createdByUserId: string;
+    };
+
+export type AuthenticatedPrincipal = Exclude<Principal, { kind: 'anonymous' }>;
+
+export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
+
+export function isAuthenticated(principal: Principal): principal is AuthenticatedPrincipal {
+  return principal.kind !== 'anonymous';
+}

@@ -1,0 +1,57 @@
+/** `npm start`: the whole platform on its embedded default (or PostgreSQL and Redis when their URLs are set). */
+import { createLogger } from '@platform/kit';
+import { platformSettings } from './platform-config.ts';
+import { DEMO_MEMBERS, startPlatform } from './platform.ts';
+
+let settings: ReturnType<typeof platformSettings>;
+try {
+  settings = platformSettings();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+const { gateway, identity, demo } = settings;
+const logger = createLogger({ service: 'platform', level: identity.env.LOG_LEVEL });
+
+const platform = await startPlatform({
+  gateway: gateway.settings,
+  identity: identity.settings,
+  logger,
+  redisUrl: gateway.env.REDIS_URL,
+  database: { databaseUrl: gateway.env.DATABASE_URL, dataDir: gateway.env.DATA_DIR },
+  port: gateway.env.PORT,
+  host: gateway.env.HOST,
+  fixedSubgraphPorts: true,
+  demo: demo.seed
+    ? { organizationName: demo.DEMO_ORGANIZATION_NAME, ownerEmail: demo.DEMO_OWNER_EMAIL, ownerPassword: demo.DEMO_OWNER_PASSWORD, ownerName: demo.DEMO_OWNER_NAME }
+    : undefined,
+});
+
+const base = platform.gateway.url;
+const lines = [
+  '',
+  `Platform ready in ${process.uptime().toFixed(1)} s (${gateway.env.DATABASE_URL ? 'PostgreSQL' : `SQLite in ${gateway.env.DATA_DIR}`}, ${platform.infra.driver === 'redis' ? 'Redis' : 'in-process pub/sub'})`,
+  `  GraphQL API   ${base}/graphql`,
+  `  Explorer      ${base}/explorer`,
+  `  Health        ${base}/healthz   ${base}/readyz`,
+  `  identity      ${platform.identity.url} (subgraph: accepts only requests signed by the gateway)`,
+];
+if (demo.seed) {
+  lines.push(
+    '',
+    `Demo organization "${demo.DEMO_ORGANIZATION_NAME}": sign in as ${demo.DEMO_OWNER_EMAIL} / ${demo.DEMO_OWNER_PASSWORD}`,
+    `  members (same password): ${DEMO_MEMBERS.map((member) => `${member.email} (${member.role})`).join(', ')}`,
+  );
+}
+console.log(lines.join('\n') + '\n');
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  await platform.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));

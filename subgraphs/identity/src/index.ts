@@ -1,0 +1,26 @@
+import { createSubgraph } from '@platform/kit';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { migrations as postgresql } from '../migrations/postgresql/index.ts';
+import { migrations as sqlite } from '../migrations/sqlite/index.ts';
+import { entities } from './entities/index.ts';
+import { resolvers } from './resolvers/index.ts';
+import type { IdentityContext } from './resolvers/context.ts';
+import { identityServices, type IdentityDeps, type IdentityServices } from './services/index.ts';
+
+export { identitySettings, identityEnvironment, type IdentitySettings } from './config.ts';
+export { seedDemo, type DemoSeed } from './seed.ts';
+export type { IdentityDeps, IdentityServices } from './services/index.ts';
+
+export const identity = createSubgraph<IdentityServices, IdentityDeps>({
+  name: 'identity',
+  resolvers: resolvers as unknown as GraphQLResolverMap<IdentityContext>,
+  entities,
+  migrations: { sqlite, postgresql },
+  services: identityServices,
+  routes: {
+    /** The gateway resolves an API key secret to its principal here. */
+    '/internal/api-keys/verify': async (body, context) => ({
+      principal: await context.services.apiKeys.verify((body as { secret?: unknown } | null)?.secret),
+    }),
+  },
+});

@@ -1,0 +1,12 @@
+import type { Connection, SubgraphContext } from '@platform/kit';
+import type { AuthenticatedPrincipal } from '@platform/schema';
+import type { ApiKey, Invitation, Membership } from '../entities/index.ts';
+import type { IdentityServices } from '../services/index.ts';
+
+export type IdentityContext = SubgraphContext<IdentityServices>;
+
+export type MemberConnectionModel = Connection<Membership>;
+export type InvitationConnectionModel = Connection<Invitation>;
+export type ApiKeyConnectionModel = Connection<ApiKey>;
+/** The viewer is the verified principal; its fields are read from it. */
+export type ViewerModel = AuthenticatedPrincipal;

@@ -1,0 +1,104 @@
+import { newId, newSecret, paginate, revocations, UserInputError, validateInput, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
+import { isPermission, type Permission, type Principal } from '@platform/schema';
+import { z } from 'zod';
+import { ApiKey, Organization, User } from '../entities/index.ts';
+import { actingUserId, requireAuthenticated, sha256, type IdentityDeps } from './support.ts';
+
+export const API_KEY_PREFIX = 'sk_';
+const DEFAULT_PERMISSIONS: Permission[] = ['organization.read'];
+/** How long a revocation must be remembered: longer than the gateway caches a verified key. */
+const REVOCATION_TTL_MS = 24 * 60 * 60 * 1000;
+/** lastUsedAt is written at most this often per key, to keep verification read-mostly. */
+const LAST_USED_PRECISION_MS = 60_000;
+
+const createInput = z.object({
+  name: z.string().trim().min(1, 'Name the key.').max(100, 'Use at most 100 characters.'),
+  permissions: z.array(z.string()).max(50).nullish(),
+  expiresAt: z.coerce.date().nullish(),
+});
+
+export class ApiKeyService {
+  private readonly context: RequestContext;
+  private readonly deps: IdentityDeps;
+  constructor(context: RequestContext, deps: IdentityDeps) {
+    this.context = context;
+    this.deps = deps;
+  }
+
+  list(page: PageArguments): Promise<Connection<ApiKey>> {
+    return paginate(this.context.em, ApiKey, {}, page);
+  }
+
+  byId(id: string): Promise<ApiKey | null> {
+    return this.context.em.findOne(ApiKey, { id });
+  }
+
+  async create(input: unknown): Promise<{ apiKey: ApiKey; secret: string }> {
+    const principal = requireAuthenticated(this.context);
+    const { name, permissions: requested, expiresAt } = validateInput(createInput, input);
+    const permissions = [...new Set(requested ?? DEFAULT_PERMISSIONS)];
+    const unknown = permissions.filter((permission) => !isPermission(permission));
+    if (unknown.length > 0) {
+      throw UserInputError.of('UNKNOWN_PERMISSION', `Unknown permission: ${unknown.map((p) => `'${p}'`).join(', ')}.`, ['input', 'permissions']);
+    }
+    const held = new Set<string>(principal.permissions);
+    const notHeld = permissions.filter((permission) => !held.has(permission));
+    if (notHeld.length > 0) {
+      throw UserInputError.of('PERMISSION_NOT_HELD', `A key cannot do more than you: you do not hold ${notHeld.map((p) => `'${p}'`).join(', ')}.`, ['input', 'permissions']);
+    }
+    if (expiresAt && expiresAt <= new Date()) {
+      throw UserInputError.of('INVALID', 'The expiry must be in the future.', ['input', 'expiresAt']);
+    }
+    const { em } = this.context;
+    const secret = `${API_KEY_PREFIX}${newSecret(32)}`;
+    const apiKey = em.create(ApiKey, {
+      id: newId('key'),
+      organization: em.getReference(Organization, this.context.organizationId!),
+      name,
+      prefix: secret.slice(0, 10),
+      secretHash: sha256(secret),
+      permissions,
+      createdBy: em.getReference(User, actingUserId(principal)),
+      createdAt: new Date(),
+      lastUsedAt: null,
+      expiresAt: expiresAt ?? null,
+      revokedAt: null,
+    });
+    this.context.emit('api_key.created', { apiKeyId: apiKey.id, name, permissions });
+    return { apiKey, secret };
+  }
+
+  async revoke(input: { id: string }): Promise<{ apiKey: ApiKey }> {
+    const apiKey = await this.byId(input.id);
+    if (!apiKey) throw UserInputError.of('NOT_FOUND', `No API key with id '${input.id}' in this organization.`, ['input', 'id']);
+    if (!apiKey.revokedAt) {
+      apiKey.revokedAt = new Date();
+      this.context.emit('api_key.revoked', { apiKeyId: apiKey.id });
+      await revocations.revokeApiKey(this.context.infra.kv, apiKey.id, REVOCATION_TTL_MS);
+    }
+    return { apiKey };
+  }
+
+  /**
+   * The principal an API key secret stands for, or null. Called by the gateway only (a signed internal
+   * route), so it looks across tenants: the key itself says which organization it belongs to.
+   */
+  async verify(secret: unknown): Promise<Principal | null> {
+    if (typeof secret !== 'string' || !secret.startsWith(API_KEY_PREFIX) || secret.length > 100) return null;
+    const { em } = this.context;
+    const apiKey = await em.findOne(ApiKey, { secretHash: sha256(secret) }, { filters: { tenant: false } });
+    const now = new Date();
+    if (!apiKey || apiKey.revokedAt || (apiKey.expiresAt && apiKey.expiresAt <= now)) return null;
+    if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+      apiKey.lastUsedAt = now;
+      await em.flush();
+    }
+    return {
+      kind: 'apiKey',
+      apiKeyId: apiKey.id,
+      organizationId: apiKey.organization.id,
+      permissions: apiKey.permissions.filter(isPermission),
+      createdByUserId: apiKey.createdBy?.id ?? '',
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import type { RequestContext } from '@platform/kit';
+import { AccountService } from './accounts.ts';
+import { ApiKeyService } from './api-keys.ts';
+import { DirectoryService } from './directory.ts';
+import { InvitationService } from './invitations.ts';
+import { MemberService } from './members.ts';
+import { OrganizationService } from './organizations.ts';
+import { SessionService } from './sessions.ts';
+import type { IdentityDeps } from './support.ts';
+
+export type { IdentityDeps } from './support.ts';
+
+export function identityServices(context: RequestContext, deps: IdentityDeps) {
+  return {
+    accounts: new AccountService(context, deps),
+    sessions: new SessionService(context, deps),
+    organizations: new OrganizationService(context),
+    members: new MemberService(context, deps),
+    invitations: new InvitationService(context, deps),
+    apiKeys: new ApiKeyService(context, deps),
+    directory: new DirectoryService(context),
+  };
+}
+
+export type IdentityServices = ReturnType<typeof identityServices>;

@@ -1,0 +1,92 @@
+import { paginate, revocations, UserInputError, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
+import { isRole, type Role } from '@platform/schema';
+import { Membership } from '../entities/index.ts';
+import { requireAuthenticated, type IdentityDeps } from './support.ts';
+
+function callerRole(context: RequestContext): Role | null {
+  return context.principal.kind === 'user' ? context.principal.role : null;
+}
+
+export class MemberService {
+  private readonly context: RequestContext;
+  private readonly deps: IdentityDeps;
+  constructor(context: RequestContext, deps: IdentityDeps) {
+    this.context = context;
+    this.deps = deps;
+  }
+
+  /** Members of the caller's organization with their users, in one query whatever the page size. */
+  list(page: PageArguments): Promise<Connection<Membership>> {
+    return paginate(this.context.em, Membership, {}, page, { populate: ['user'] });
+  }
+
+  find(id: string): Promise<Membership | null> {
+    return this.context.em.findOne(Membership, { id }, { populate: ['user'] });
+  }
+
+  /** How many owners the caller's organization has; counted once per request. */
+  ownerCount(): Promise<number> {
+    return this.context.loaders
+      .get<string, number>('ownerCount', async (keys) => {
+        const count = await this.context.em.count(Membership, { role: 'owner' });
+        return keys.map(() => count);
+      })
+      .load('owners');
+  }
+
+  async isLastOwner(membership: Membership): Promise<boolean> {
+    return membership.role === 'owner' && (await this.ownerCount()) <= 1;
+  }
+
+  private async target(id: string): Promise<Membership> {
+    const membership = await this.find(id);
+    if (!membership) throw UserInputError.of('NOT_FOUND', `No member with id '${id}' in this organization.`, ['input', 'id']);
+    return membership;
+  }
+
+  /** Only owners hand out or take away ownership. */
+  private assertMayTouchOwnership(membership: Membership, newRole?: Role): void {
+    if ((membership.role === 'owner' || newRole === 'owner') && callerRole(this.context) !== 'owner') {
+      throw UserInputError.of('OWNER_ONLY', 'Only an owner can grant or take away the owner role.', ['input', 'role']);
+    }
+  }
+
+  async changeRole(input: { id: string; role: Role }): Promise<{ member: Membership }> {
+    requireAuthenticated(this.context);
+    if (!isRole(input.role)) throw UserInputError.of('INVALID', `'${input.role}' is not a role.`, ['input', 'role']);
+    const membership = await this.target(input.id);
+    if (membership.role === input.role) return { member: membership };
+    this.assertMayTouchOwnership(membership, input.role);
+    if (membership.role === 'owner' && (await this.ownerCount()) <= 1) {
+      throw UserInputError.of('LAST_OWNER', 'This is the organization\'s only owner. Make someone else an owner first.', ['input', 'role']);
+    }
+    const previousRole = membership.role;
+    membership.role = input.role;
+    this.context.emit('member.role_changed', { memberId: membership.id, userId: membership.user.id, from: previousRole, to: input.role });
+    await this.revokeTokens(membership);
+    return { member: membership };
+  }
+
+  async remove(input: { id: string }): Promise<{ removedMemberId: string }> {
+    requireAuthenticated(this.context);
+    const membership = await this.target(input.id);
+    this.assertMayTouchOwnership(membership);
+    if (membership.role === 'owner' && (await this.ownerCount()) <= 1) {
+      throw UserInputError.of('LAST_OWNER', 'This is the organization\'s only owner and cannot be removed. Make someone else an owner first.', ['input', 'id']);
+    }
+    this.context.em.remove(membership);
+    this.context.emit('member.removed', { memberId: membership.id, userId: membership.user.id, role: membership.role });
+    await this.revokeTokens(membership);
+    return { removedMemberId: membership.id };
+  }
+
+  /** Tokens carry the role, so a change of role or a removal ends the member's current tokens. */
+  private async revokeTokens(membership: Membership): Promise<void> {
+    await revocations.revokeMembershipTokens(
+      this.context.infra.kv,
+      membership.user.id,
+      membership.organization.id,
+      this.deps.settings.accessTokenTtlSeconds * 1000,
+    );
+  }
+}

@@ -1,0 +1,75 @@
+import type { FilterQuery, FindOptions } from '@mikro-orm/core';
+import type { EntityManager } from './db/orm.ts';
+import { errors } from './errors.ts';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface PageArguments {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Connection<Node> {
+  edges: { cursor: string; node: Node }[];
+  nodes: Node[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+interface Pageable {
+  id: string;
+  createdAt: Date;
+}
+
+function encodeCursor(node: Pageable): string {
+  return Buffer.from(`${node.createdAt.toISOString()}|${node.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  if (!id || Number.isNaN(createdAt.getTime())) throw errors.badUserInput(`'${cursor}' is not a valid cursor.`);
+  return { createdAt, id };
+}
+
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw errors.badUserInput(`'first' must be between 1 and ${MAX_PAGE_SIZE}; got ${size}.`);
+  }
+  return size;
+}
+
+/** A cursor connection over entities ordered by (createdAt, id), oldest first. */
+export async function paginate<Entity extends Pageable>(
+  em: EntityManager,
+  entity: new (...args: never[]) => Entity,
+  where: FilterQuery<Entity>,
+  page: PageArguments,
+  options: Omit<FindOptions<Entity>, 'limit' | 'orderBy'> = {},
+): Promise<Connection<Entity>> {
+  const size = pageSize(page.first);
+  let filter = where;
+  if (page.after) {
+    const cursor = decodeCursor(page.after);
+    filter = {
+      $and: [
+        where,
+        { $or: [{ createdAt: { $gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $gt: cursor.id } }] },
+      ],
+    } as FilterQuery<Entity>;
+  }
+  const [rows, totalCount] = await Promise.all([
+    em.find(entity, filter, { ...options, orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 } as FindOptions<Entity>),
+    em.count(entity, where),
+  ]);
+  const nodes = rows.slice(0, size);
+  const last = nodes.at(-1);
+  return {
+    edges: nodes.map((node) => ({ cursor: encodeCursor(node), node })),
+    nodes,
+    pageInfo: { hasNextPage: rows.length > size, endCursor: last ? encodeCursor(last) : null },
+    totalCount,
+  };
+}
