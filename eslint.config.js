@@ -13,7 +13,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/config.ts', '**/test/**', '**/*.test.ts', 'bench/**', 'scripts/**'],
+    files: ['**/explorer/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'sessionStorage', 'fetch', 'FormData', 'React', 'ReactDOM', 'GraphiQL'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
+    files: ['**/*config.ts', '**/test/**', '**/*.test.ts', 'bench/**', 'scripts/**', '**/create-migration.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -110,7 +110,7 @@ export class OperationAuthorizer {
     }
     const shieldContext = { ...context, _shield: { cache: {} } };
     for (const [rule, field] of rules) {
-      const result = await rule.resolve(undefined, {}, shieldContext, { fieldName: field } as unknown as GraphQLResolveInfo, {
+      const result = await rule.resolve({}, {}, shieldContext, { fieldName: field } as unknown as GraphQLResolveInfo, {
         debug: false,
         allowExternalErrors: false,
       } as never);

@@ -20,7 +20,7 @@ type FetcherInit = { method?: string; headers?: Record<string, string> | Iterabl
  */
 export function createSigningFetcher(secret: string, dispatcher: Dispatcher) {
   return async (url: string, init: FetcherInit = {}) => {
-    const headers = new Headers(init.headers as HeadersInit);
+    const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
     const envelope = headers.get(ENVELOPE_HEADER);
     const body = init.body ?? '';
     if (envelope) headers.set(SIGNATURE_HEADER, signEncodedEnvelope(secret, envelope, body));

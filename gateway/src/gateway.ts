@@ -82,7 +82,8 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, contextValue }) {
-          const refusal = await authorizer!.authorize(document, operation, contextValue);
+          if (!operation || !authorizer) throw new Error('The gateway has no schema loaded yet');
+          const refusal = await authorizer.authorize(document, operation, contextValue);
           if (refusal) throw refusal;
         },
         async didEncounterErrors({ errors, contextValue }) {

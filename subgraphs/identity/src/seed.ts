@@ -1,6 +1,7 @@
 import type { RunningSubgraph } from '@platform/kit';
 import { ANONYMOUS, type Role } from '@platform/schema';
-import { Membership, Organization, User } from './entities/index.ts';
+import type { Organization} from './entities/index.ts';
+import { Membership, User } from './entities/index.ts';
 import { hashPassword } from './services/passwords.ts';
 import { AccountService } from './services/accounts.ts';
 import type { IdentityDeps, IdentityServices } from './services/index.ts';

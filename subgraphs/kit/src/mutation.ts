@@ -1,4 +1,3 @@
-import type { GraphQLFieldResolver } from 'graphql';
 import type { RequestContext } from './context.ts';
 import { UserInputError, type UserError } from './errors.ts';
 
@@ -12,18 +11,18 @@ export type Payload<Result> = Result & { userErrors: UserError[] };
  */
 export function mutation<Context extends RequestContext, Input, Result extends object>(
   run: (context: Context, input: Input) => Promise<Result & { userErrors?: UserError[] }>,
-): GraphQLFieldResolver<unknown, Context, { input: Input }> {
+): (parent: unknown, args: { input?: Input | null }, context: Context) => Promise<Payload<Partial<Result>>> {
   return async (_parent, args, context) => {
     const { em } = context;
     await em.begin();
     try {
-      const result = await run(context, args.input ?? ({} as Input));
+      const result = await run(context, (args.input ?? {}) as Input);
       await em.commit();
-      return { ...result, userErrors: result.userErrors ?? [] };
+      return { ...result, userErrors: result.userErrors ?? [] } as Payload<Partial<Result>>;
     } catch (error) {
       await em.rollback();
       em.clear();
-      if (error instanceof UserInputError) return { userErrors: error.userErrors };
+      if (error instanceof UserInputError) return { userErrors: error.userErrors } as Payload<Partial<Result>>;
       throw error;
     }
   };

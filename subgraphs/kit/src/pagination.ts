@@ -47,7 +47,7 @@ export async function paginate<Entity extends Pageable>(
   entity: new (...args: never[]) => Entity,
   where: FilterQuery<Entity>,
   page: PageArguments,
-  options: Omit<FindOptions<Entity>, 'limit' | 'orderBy'> = {},
+  options: { populate?: readonly string[] } = {},
 ): Promise<Connection<Entity>> {
   const size = pageSize(page.first);
   let filter = where;

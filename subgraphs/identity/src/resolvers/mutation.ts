@@ -1,25 +1,26 @@
 import { mutation } from '@platform/kit';
-import type { MutationResolvers } from '../__generated__/resolvers.ts';
+import type * as Types from '../__generated__/resolvers.ts';
 import type { IdentityContext } from './context.ts';
+import { fromGraphQLRole } from './roles.ts';
 
-type Input<Name extends keyof MutationResolvers> = Parameters<Extract<MutationResolvers[Name], (...args: never[]) => unknown>>[1]['input'];
-
-export const Mutation: MutationResolvers = {
-  userSignUp: mutation((context: IdentityContext, input: Input<'userSignUp'>) => context.services.accounts.signUp(input)),
-  sessionCreate: mutation((context: IdentityContext, input: Input<'sessionCreate'>) => context.services.sessions.signIn(input)),
-  sessionRefresh: mutation((context: IdentityContext, input: Input<'sessionRefresh'>) => context.services.sessions.refresh(input)),
-  sessionRevoke: mutation((context: IdentityContext, input: Input<'sessionRevoke'>) => context.services.sessions.revoke(input ?? null)),
-  sessionSwitchOrganization: mutation((context: IdentityContext, input: Input<'sessionSwitchOrganization'>) =>
+export const Mutation = {
+  userSignUp: mutation((context: IdentityContext, input: Types.UserSignUpInput) => context.services.accounts.signUp(input)),
+  sessionCreate: mutation((context: IdentityContext, input: Types.SessionCreateInput) => context.services.sessions.signIn(input)),
+  sessionRefresh: mutation((context: IdentityContext, input: Types.SessionRefreshInput) => context.services.sessions.refresh(input)),
+  sessionRevoke: mutation((context: IdentityContext, input: Types.SessionRevokeInput | null) => context.services.sessions.revoke(input)),
+  sessionSwitchOrganization: mutation((context: IdentityContext, input: Types.SessionSwitchOrganizationInput) =>
     context.services.sessions.switchOrganization(input),
   ),
-  organizationUpdate: mutation((context: IdentityContext, input: Input<'organizationUpdate'>) => context.services.organizations.update(input)),
-  invitationCreate: mutation((context: IdentityContext, input: Input<'invitationCreate'>) =>
-    context.services.invitations.create({ email: input.email, role: input.role ?? 'member' }),
+  organizationUpdate: mutation((context: IdentityContext, input: Types.OrganizationUpdateInput) => context.services.organizations.update(input)),
+  invitationCreate: mutation((context: IdentityContext, input: Types.InvitationCreateInput) =>
+    context.services.invitations.create({ email: input.email, role: fromGraphQLRole(input.role ?? 'MEMBER') }),
   ),
-  invitationRevoke: mutation((context: IdentityContext, input: Input<'invitationRevoke'>) => context.services.invitations.revoke(input)),
-  invitationAccept: mutation((context: IdentityContext, input: Input<'invitationAccept'>) => context.services.invitations.accept(input)),
-  memberUpdate: mutation((context: IdentityContext, input: Input<'memberUpdate'>) => context.services.members.changeRole(input)),
-  memberRemove: mutation((context: IdentityContext, input: Input<'memberRemove'>) => context.services.members.remove(input)),
-  apiKeyCreate: mutation((context: IdentityContext, input: Input<'apiKeyCreate'>) => context.services.apiKeys.create(input)),
-  apiKeyRevoke: mutation((context: IdentityContext, input: Input<'apiKeyRevoke'>) => context.services.apiKeys.revoke(input)),
-} as MutationResolvers;
+  invitationRevoke: mutation((context: IdentityContext, input: Types.InvitationRevokeInput) => context.services.invitations.revoke(input)),
+  invitationAccept: mutation((context: IdentityContext, input: Types.InvitationAcceptInput) => context.services.invitations.accept(input)),
+  memberUpdate: mutation((context: IdentityContext, input: Types.MemberUpdateInput) =>
+    context.services.members.changeRole({ id: input.id, role: fromGraphQLRole(input.role) }),
+  ),
+  memberRemove: mutation((context: IdentityContext, input: Types.MemberRemoveInput) => context.services.members.remove(input)),
+  apiKeyCreate: mutation((context: IdentityContext, input: Types.ApiKeyCreateInput) => context.services.apiKeys.create(input)),
+  apiKeyRevoke: mutation((context: IdentityContext, input: Types.ApiKeyRevokeInput) => context.services.apiKeys.revoke(input)),
+} satisfies Types.MutationResolvers;

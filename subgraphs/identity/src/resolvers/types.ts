@@ -1,4 +1,3 @@
-import type { Role } from '@platform/schema';
 import type {
   ApiKeyResolvers,
   InvitationResolvers,
@@ -11,6 +10,7 @@ import type {
 import type { ApiKey, Membership, Organization, User } from '../entities/index.ts';
 import { invitationStatus } from '../services/invitations.ts';
 import type { IdentityContext } from './context.ts';
+import { toGraphQLRole } from './roles.ts';
 
 type Reference<Model> = { __resolveReference(reference: { id: string }, context: IdentityContext): Promise<Model | null> };
 
@@ -18,7 +18,7 @@ export const Viewer: ViewerResolvers = {
   user: (principal, _args, context) => (principal.kind === 'user' ? context.services.directory.visibleUser(principal.userId) : null),
   apiKey: (principal, _args, context) => (principal.kind === 'apiKey' ? context.services.apiKeys.byId(principal.apiKeyId) : null),
   organization: (_principal, _args, context) => context.services.organizations.current(),
-  role: (principal) => (principal.kind === 'user' ? (principal.role as Role) : null),
+  role: (principal) => (principal.kind === 'user' ? toGraphQLRole(principal.role) : null),
   permissions: (principal) => [...principal.permissions],
   memberships: (principal, _args, context) =>
     principal.kind === 'user' ? context.services.sessions.membershipsOf(principal.userId) : [],
@@ -26,14 +26,14 @@ export const Viewer: ViewerResolvers = {
 
 export const Membership_: MembershipResolvers = {
   organization: (membership) => membership.organization.getEntity(),
-  role: (membership) => membership.role as Role,
+  role: (membership) => toGraphQLRole(membership.role),
   joinedAt: (membership) => membership.createdAt,
 };
 
 export const Member: MemberResolvers & Reference<Membership> = {
   __resolveReference: (reference, context) => context.services.members.find(reference.id),
   user: (membership) => membership.user.load() as Promise<User>,
-  role: (membership) => membership.role as Role,
+  role: (membership) => toGraphQLRole(membership.role),
   joinedAt: (membership) => membership.createdAt,
   isLastOwner: (membership, _args, context) => context.services.members.isLastOwner(membership),
 };
@@ -50,7 +50,7 @@ export const Organization_: OrganizationResolvers & Reference<Organization> = {
 };
 
 export const Invitation: InvitationResolvers = {
-  role: (invitation) => invitation.role as Role,
+  role: (invitation) => toGraphQLRole(invitation.role),
   status: (invitation) => invitationStatus(invitation),
   invitedBy: (invitation, _args, context) => (invitation.invitedBy ? context.services.directory.visibleUser(invitation.invitedBy.id) : null),
 };

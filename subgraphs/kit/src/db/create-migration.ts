@@ -3,7 +3,7 @@
  * entities and its existing migrations: `npm run migration:create -- identity [name]`.
  * PostgreSQL is reached at DATABASE_URL (default: the local server), in a scratch database.
  */
-import { Migrator } from '@mikro-orm/migrations';
+import type { Migrator } from '@mikro-orm/migrations';
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

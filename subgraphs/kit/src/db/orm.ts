@@ -1,4 +1,4 @@
-import { MikroORM, type EntitySchema, type LoggerNamespace, type MigrationObject } from '@mikro-orm/core';
+import { MikroORM, type EntitySchema, type LoggerNamespace, type MigrationObject, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
@@ -50,7 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     dbName = join(dataDir, `${options.name}.sqlite`);
   }
   const debug: LoggerNamespace[] = options.onQuery ? ['query'] : [];
-  const orm = await MikroORM.init({
+  const config: Partial<Options> = {
     ...(dialect === 'postgresql'
       ? { driver: PostgreSqlDriver, clientUrl: options.databaseUrl, schema: options.name }
       : { driver: SqliteDriver, dbName }),
@@ -75,7 +75,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       tableName: 'mikro_orm_migrations',
       ...(dialect === 'postgresql' ? { schema: options.name } : {}),
     },
-  });
+  };
+  const orm = await MikroORM.init(config);
   const em = orm.em as unknown as EntityManager;
   return {
     orm,
