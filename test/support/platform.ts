@@ -1,0 +1,124 @@
+import { gatewaySettings } from '@platform/gateway';
+import { identitySettings, type IdentityServices } from '@platform/identity';
+import { createLogger, MailMessage, type RunningSubgraph } from '@platform/kit';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startPlatform, type RunningPlatform } from '../../scripts/platform.ts';
+
+export interface GraphQLResult<Data = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: { data?: Data | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
+}
+
+export interface RequestOptions {
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestPlatform {
+  url: string;
+  platform: RunningPlatform;
+  identity: RunningSubgraph<IdentityServices>;
+  graphql<Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResult<Data>>;
+  /** Mail the platform queued for this address, newest last. */
+  mailTo(email: string): Promise<MailMessage[]>;
+  close(): Promise<void>;
+}
+
+/** Which backing services this run uses: the embedded default, or PostgreSQL and Redis when their URLs are set. */
+export const backing = {
+  databaseUrl: process.env.DATABASE_URL,
+  redisUrl: process.env.REDIS_URL,
+};
+
+async function createScratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/**
+ * The whole platform for one test file: gateway and subgraphs on free ports, its own database
+ * (SQLite in memory, or a fresh PostgreSQL database) and its own Redis namespace.
+ */
+export async function startTestPlatform(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void } = {}): Promise<TestPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'platform-test-'));
+  const baseEnv = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATA_DIR: dataDir,
+    INTERNAL_SIGNING_SECRET: randomBytes(32).toString('base64url'),
+    ACCESS_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    PASSWORD_HASH_COST: '1024',
+    ...env,
+  };
+  const scratch = backing.databaseUrl ? await createScratchDatabase(backing.databaseUrl) : undefined;
+  const logger = createLogger({ service: 'test', level: baseEnv.LOG_LEVEL });
+  const platform = await startPlatform({
+    gateway: gatewaySettings(baseEnv).settings,
+    identity: identitySettings(baseEnv).settings,
+    logger,
+    redisUrl: backing.redisUrl,
+    namespace: `test_${randomBytes(6).toString('hex')}`,
+    database: scratch ? { databaseUrl: scratch.url, onQuery: options.onQuery } : { inMemory: true, onQuery: options.onQuery },
+    port: 0,
+    host: '127.0.0.1',
+    fixedSubgraphPorts: false,
+  });
+  const url = platform.gateway.url.replace('localhost', '127.0.0.1');
+  return {
+    url,
+    platform,
+    identity: platform.identity,
+    async graphql(query, variables, requestOptions = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(requestOptions.token ? { authorization: `Bearer ${requestOptions.token}` } : {}),
+          ...requestOptions.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult['body'] } as never;
+    },
+    async mailTo(email) {
+      return platform.identity.db.em.fork().find(MailMessage, { to: email.toLowerCase() }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    },
+    async close() {
+      await platform.close();
+      await scratch?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The response's data, failing the test on any GraphQL error. */
+export function dataOf<Data>(result: GraphQLResult<Data>): Data {
+  if (result.body.errors?.length || !result.body.data) {
+    throw new Error(`Expected data without errors, got HTTP ${result.status}: ${JSON.stringify(result.body.errors ?? result.body)}`);
+  }
+  return result.body.data;
+}
+
+/** The code of the first GraphQL error. */
+export function errorCode(result: GraphQLResult<unknown>): unknown {
+  return result.body.errors?.[0]?.extensions?.code;
+}
