@@ -16,6 +16,7 @@ import {
   type Logger,
 } from '@platform/kit';
 import { readCheckedInSupergraph, SUPERGRAPH_PATH } from '@platform/schema/compose.ts';
+import { GraphQLError } from 'graphql';
 import { watch, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -84,7 +85,10 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
         async didResolveOperation({ document, operation, contextValue }) {
           if (!operation || !authorizer) throw new Error('The gateway has no schema loaded yet');
           const refusal = await authorizer.authorize(document, operation, contextValue);
-          if (refusal) throw refusal;
+          if (refusal) {
+            const status = refusal.extensions.code === 'UNAUTHENTICATED' ? 401 : 403;
+            throw new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, http: { status } } });
+          }
         },
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {

@@ -92,7 +92,7 @@ export interface AccessContext {
 
 export function unauthenticatedError(): GraphQLError {
   return new GraphQLError('Authentication required: send a valid access token or API key.', {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    extensions: { code: 'UNAUTHENTICATED' },
   });
 }
 
@@ -100,7 +100,7 @@ export function forbiddenError(permission?: string): GraphQLError {
   const message = permission
     ? `You do not have the '${permission}' permission in this organization.`
     : 'You are not allowed to do this.';
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
 
 const authenticated = rule('authenticated', { cache: 'contextual' })(

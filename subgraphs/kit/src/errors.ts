@@ -46,19 +46,20 @@ export function userError(code: string, message: string, field?: string[]): User
   return { code, message, field: field ?? null };
 }
 
-function codedError(code: string, message: string, status: number, extra?: Record<string, unknown>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status }, ...extra } });
+/** Field-level errors carry no HTTP status: a subgraph's answer stays 200 so the gateway can merge it. */
+function codedError(code: string, message: string, extra?: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
 export const errors = {
   unauthenticated: (message = 'Authentication required: send a valid access token or API key.') =>
-    codedError('UNAUTHENTICATED', message, 401),
-  forbidden: (message = 'You are not allowed to do this.') => codedError('FORBIDDEN', message, 403),
-  notFound: (what: string, id: string) => codedError('NOT_FOUND', `No ${what} with id '${id}'.`, 404),
-  badUserInput: (message: string, extra?: Record<string, unknown>) => codedError('BAD_USER_INPUT', message, 400, extra),
-  badRequest: (message: string) => codedError('BAD_REQUEST', message, 400),
+    codedError('UNAUTHENTICATED', message),
+  forbidden: (message = 'You are not allowed to do this.') => codedError('FORBIDDEN', message),
+  notFound: (what: string, id: string) => codedError('NOT_FOUND', `No ${what} with id '${id}'.`),
+  badUserInput: (message: string, extra?: Record<string, unknown>) => codedError('BAD_USER_INPUT', message, extra),
+  badRequest: (message: string) => codedError('BAD_REQUEST', message),
   rateLimited: (message: string, retryAfterSeconds: number) =>
-    codedError('RATE_LIMITED', message, 429, { retryAfter: retryAfterSeconds }),
+    codedError('RATE_LIMITED', message, { retryAfter: retryAfterSeconds }),
 };
 
 /**
