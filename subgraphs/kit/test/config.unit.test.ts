@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, parseConfig, platformEnvironment, resolveSecrets } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('reports every problem at once', () => {
+    try {
+      parseConfig(platformEnvironment, { NODE_ENV: 'staging', DATABASE_URL: 'mysql://x', INTERNAL_SIGNING_SECRET: 'short' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/NODE_ENV/);
+      expect(problems).toMatch(/DATABASE_URL/);
+      expect(problems).toMatch(/INTERNAL_SIGNING_SECRET: must be at least 32 characters/);
+    }
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseConfig(platformEnvironment, { DATA_DIR: '', LOG_LEVEL: '' })).toMatchObject({ DATA_DIR: './data', LOG_LEVEL: 'info' });
+  });
+
+  it('requires the secrets in production', () => {
+    const env = parseConfig(platformEnvironment, { NODE_ENV: 'production' });
+    expect(() => resolveSecrets(env)).toThrow(/INTERNAL_SIGNING_SECRET: required in production[\s\S]*ACCESS_TOKEN_SECRET: required in production/);
+  });
+
+  it('makes development secrets once and keeps them for every process of the installation', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-'));
+    const env = parseConfig(platformEnvironment, { DATA_DIR: dataDir });
+    const first = resolveSecrets(env);
+    expect(first.internalSigningSecret.length).toBeGreaterThanOrEqual(32);
+    expect(resolveSecrets(env)).toEqual(first);
+    expect(JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8'))).toEqual(first);
+  });
+});
