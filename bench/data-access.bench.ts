@@ -61,7 +61,7 @@ async function main(): Promise<number> {
     console.log(`Organization of ${MEMBERS} members; SQL statements run by the identity database during one gateway request:\n`);
     for (const [size, { statements: run, relay }] of counts) {
       console.log(`members(first: ${size}) with user { id name email }: ${run.length} SQL statements${relay ? ` (+${relay} outbox relay polls, not counted)` : ''}`);
-      run.forEach((sql, index) => console.log(`  ${index + 1}. ${sql.replace(/\s+/g, ' ').slice(0, 200)}`));
+      run.forEach((sql, index) => console.log(`  ${index + 1}. ${sql.replace(/\s+/g, ' ').slice(0, 260)}`));
       console.log('');
     }
     const [small, large] = SIZES.map((size) => counts.get(size)!.statements.length) as [number, number];

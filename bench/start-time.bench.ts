@@ -5,7 +5,7 @@
  *
  * The subgraphs listen on the registry's fixed ports (identity: 4001), which must be free. The gateway
  * listens on BENCH_START_PORT (default 4100, or any free port if that one is taken). The embedded default
- * is measured: DATABASE_URL and REDIS_URL are not passed on.
+ * is measured: DATABASE_URL, REDIS_URL, NODE_ENV, SUPERGRAPH_PATH and the subgraph URLs are not passed on.
  */
 import { SUBGRAPHS } from '@platform/schema';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,4 +1,4 @@
-import { booleanFlag, parseConfig, type Environment } from '@platform/kit';
+import { parseConfig, type Environment } from '@platform/kit';
 import { gatewaySettings } from '@platform/gateway';
 import { identitySettings } from '@platform/identity';
 import { z } from 'zod';
@@ -11,8 +11,8 @@ const demoEnvironment = z.object({
   DEMO_OWNER_EMAIL: z.string().email().default('owner@demo.test'),
   DEMO_OWNER_PASSWORD: z.string().min(10).default('demo-password'),
   DEMO_OWNER_NAME: z.string().default('Olivia Owner'),
-  /** Pretty, human-readable logs instead of JSON lines. */
-  LOG_PRETTY: booleanFlag(false),
+  /** `registry`: subgraphs listen on their registered ports (4001, ...); `ephemeral`: on any free port. */
+  SUBGRAPH_PORTS: z.enum(['registry', 'ephemeral']).default('registry'),
 });
 
 /** Everything `npm start` needs, parsed once from the environment, every problem reported at once. */

@@ -21,7 +21,7 @@ const platform = await startPlatform({
   database: { databaseUrl: gateway.env.DATABASE_URL, dataDir: gateway.env.DATA_DIR },
   port: gateway.env.PORT,
   host: gateway.env.HOST,
-  fixedSubgraphPorts: true,
+  fixedSubgraphPorts: demo.SUBGRAPH_PORTS === 'registry',
   demo: demo.seed
     ? { organizationName: demo.DEMO_ORGANIZATION_NAME, ownerEmail: demo.DEMO_OWNER_EMAIL, ownerPassword: demo.DEMO_OWNER_PASSWORD, ownerName: demo.DEMO_OWNER_NAME }
     : undefined,

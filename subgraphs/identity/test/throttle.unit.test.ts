@@ -43,6 +43,6 @@ describe('log-in throttling', () => {
     await throttle.recordSuccess('e@example.test');
     await em.flush();
     const remaining = await db.em.fork().getConnection().execute("select key from login_throttle where key in ('email:e@example.test', 'ip:10.2.2.2')");
-    expect(remaining.map((row: { key: string }) => row.key)).toEqual(['ip:10.2.2.2']);
+    expect(remaining.map((row) => (row as { key: string }).key)).toEqual(['ip:10.2.2.2']);
   });
 });
