@@ -77,3 +77,33 @@ describe('API keys', () => {
     expect(errorCode(result)).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('an API key', () => {
+  const UPDATE = 'mutation($input: MemberUpdateInput!) { memberUpdate(input: $input) { userErrors { code } } }';
+  const REMOVE = 'mutation($input: MemberRemoveInput!) { memberRemove(input: $input) { userErrors { code } } }';
+  const INVITE = 'mutation { invitationCreate(input: { email: "someone@example.test" }) { userErrors { code } } }';
+
+  async function adminWithKey() {
+    const owner = await given(platform).owner();
+    const admin = await given(platform).member(owner, 'ADMIN');
+    const key = dataOf(await platform.graphql<any>(CREATE, { input: { name: 'admin key', permissions: ['organization.read', 'member.read', 'member.invite'] } }, { token: admin.accessToken })).apiKeyCreate;
+    const members = dataOf(await platform.graphql<any>('{ viewer { organization { members { nodes { id user { email } } } } } }', {}, { token: owner.accessToken }));
+    const adminMemberId = members.viewer.organization.members.nodes.find((node: any) => node.user.email === admin.email).id;
+    expect(dataOf(await platform.graphql<any>(INVITE, {}, { token: key.secret })).invitationCreate.userErrors).toEqual([]);
+    return { owner, key, adminMemberId };
+  }
+
+  it('narrows at once when its creator is demoted', async () => {
+    const { owner, key, adminMemberId } = await adminWithKey();
+    expect(dataOf(await platform.graphql<any>(UPDATE, { input: { id: adminMemberId, role: 'MEMBER' } }, { token: owner.accessToken })).memberUpdate.userErrors).toEqual([]);
+    expect(errorCode(await platform.graphql(INVITE, {}, { token: key.secret }))).toBe('FORBIDDEN');
+    const viewer = dataOf(await platform.graphql<any>('{ viewer { permissions } }', {}, { token: key.secret })).viewer;
+    expect(viewer.permissions).toEqual(['organization.read', 'member.read']);
+  });
+
+  it('stops working when its creator leaves the organization', async () => {
+    const { owner, key, adminMemberId } = await adminWithKey();
+    expect(dataOf(await platform.graphql<any>(REMOVE, { input: { id: adminMemberId } }, { token: owner.accessToken })).memberRemove.userErrors).toEqual([]);
+    expect(errorCode(await platform.graphql('{ viewer { permissions } }', {}, { token: key.secret }))).toBe('UNAUTHENTICATED');
+  });
+});

@@ -20,6 +20,7 @@ export interface AuthenticatorOptions {
 
 interface CachedKey {
   principal: Principal | null;
+  verifiedAt: number;
   expiresAt: number;
 }
 
@@ -64,17 +65,26 @@ export class Authenticator {
     const cacheKey = createHash('sha256').update(secret).digest('base64url');
     const now = Date.now();
     let cached = this.apiKeys.get(cacheKey);
+    if (cached && cached.expiresAt > now && cached.principal?.kind === 'apiKey') {
+      const { apiKeyId, createdByUserId, organizationId } = cached.principal;
+      const [revoked, creatorChanged] = await this.options.kv.getMany([
+        revocations.apiKeyKey(apiKeyId),
+        revocations.membershipKey(createdByUserId, organizationId),
+      ]);
+      if (revoked) {
+        this.apiKeys.delete(cacheKey);
+        throw new CredentialError('The API key is invalid, expired or revoked.');
+      }
+      // The creator's role changed (or they left) since we verified: the key's reach may have narrowed.
+      if (creatorChanged && Number(creatorChanged) >= cached.verifiedAt) cached = undefined;
+    }
     if (!cached || cached.expiresAt <= now) {
-      cached = { principal: await this.verifyApiKey(secret, requestId), expiresAt: now + this.options.apiKeyCacheSeconds * 1000 };
+      cached = { principal: await this.verifyApiKey(secret, requestId), verifiedAt: now, expiresAt: now + this.options.apiKeyCacheSeconds * 1000 };
       if (this.apiKeys.size >= MAX_CACHED_KEYS) this.apiKeys.delete(this.apiKeys.keys().next().value!);
       this.apiKeys.set(cacheKey, cached);
     }
     const principal = cached.principal;
     if (!principal || principal.kind !== 'apiKey') throw new CredentialError('The API key is invalid, expired or revoked.');
-    if (await this.options.kv.get(revocations.apiKeyKey(principal.apiKeyId))) {
-      this.apiKeys.delete(cacheKey);
-      throw new CredentialError('The API key is invalid, expired or revoked.');
-    }
     return principal;
   }
 

@@ -1,4 +1,4 @@
-import { booleanFlag, parseConfig, platformEnvironment, port, resolveSecrets, type Environment, type Secrets } from '@platform/kit';
+import { withPlatformRules, booleanFlag, parseConfig, platformEnvironment, port, resolveSecrets, type Environment, type Secrets } from '@platform/kit';
 import { SUBGRAPHS, defaultSubgraphUrl } from '@platform/schema';
 import { z } from 'zod';
 
@@ -24,7 +24,7 @@ export const gatewayEnvironment = platformEnvironment.extend({
   /** Honour X-Forwarded-For for the client address (behind a trusted proxy only). */
   TRUST_PROXY: booleanFlag(false),
   /** How long a verified API key is remembered before asking identity again. */
-  API_KEY_CACHE_SECONDS: positive(30),
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().positive().max(300).default(30),
   SUBGRAPH_TIMEOUT_MS: positive(10_000),
   /** The supergraph to serve; default the checked-in schema/supergraph.graphql. Reloaded on change in development. */
   SUPERGRAPH_PATH: z.string().optional(),
@@ -50,7 +50,7 @@ export interface GatewaySettings {
 }
 
 export function gatewaySettings(env: Environment = process.env): { env: GatewayEnvironment; settings: GatewaySettings } {
-  const parsed = parseConfig(gatewayEnvironment, env) as GatewayEnvironment & Record<string, string>;
+  const parsed = parseConfig(withPlatformRules(gatewayEnvironment), env) as GatewayEnvironment & Record<string, string>;
   return {
     env: parsed,
     settings: {

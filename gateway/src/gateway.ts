@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import {
   closeServer,
   encodeEnvelope,
+  ENVELOPE_HEADER,
   executeWithApollo,
   HttpError,
   maskError,
@@ -16,6 +17,7 @@ import {
   type Logger,
 } from '@platform/kit';
 import { readCheckedInSupergraph, SUPERGRAPH_PATH } from '@platform/schema/compose.ts';
+import { ANONYMOUS } from '@platform/schema';
 import { GraphQLError } from 'graphql';
 import { watch, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -113,11 +115,7 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
       aliasLimit(settings.limits.maxAliases),
       directiveLimit(settings.limits.maxDirectives),
     ],
-    formatError: (formatted) => {
-      const masked = maskError(formatted);
-      if (masked.extensions) delete (masked.extensions as Record<string, unknown>).serviceName;
-      return masked;
-    },
+    formatError: (formatted) => maskError(formatted),
     plugins: [ApolloServerPluginLandingPageDisabled(), authorize],
   });
   await apollo.start();
@@ -226,11 +224,19 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
 
   async function readiness() {
     const subgraphs: Record<string, string> = {};
+    const probe = JSON.stringify({ query: '{ __typename }' });
     await Promise.all(
       Object.entries(settings.subgraphUrls).map(async ([name, subgraphUrl]) => {
         try {
-          const answer = await fetch(subgraphUrl.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) });
-          subgraphs[name] = answer.ok ? 'ready' : `unavailable (${answer.status})`;
+          const own = await fetch(subgraphUrl.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) });
+          if (!own.ok) {
+            subgraphs[name] = `unavailable (${own.status})`;
+            return;
+          }
+          // A signed probe: a subgraph that refuses our signature is as good as down.
+          const envelope = encodeEnvelope({ principal: ANONYMOUS, requestId: 'readiness', clientIp: null, userAgent: 'gateway', issuedAt: Date.now() });
+          const signed = await fetcher(subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json', [ENVELOPE_HEADER]: envelope }, body: probe });
+          subgraphs[name] = signed.ok ? 'ready' : `refuses the gateway's signature (${signed.status})`;
         } catch {
           subgraphs[name] = 'unreachable';
         }

@@ -46,8 +46,8 @@
     if (payload && payload.session) {
       session = payload.session;
       sessionStorage.setItem(storageKey, JSON.stringify(session));
-      form.reset();
-      show();
+      // Reload so GraphiQL introspects again with the new credentials (introspection may need them).
+      location.reload();
     } else {
       who.textContent = (payload && payload.userErrors[0] && payload.userErrors[0].message) || 'Sign-in failed.';
     }

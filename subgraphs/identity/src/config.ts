@@ -1,4 +1,4 @@
-import { durationSeconds, parseConfig, platformEnvironment, port, resolveSecrets, type Environment } from '@platform/kit';
+import { withPlatformRules, durationSeconds, parseConfig, platformEnvironment, port, resolveSecrets, type Environment } from '@platform/kit';
 import { z } from 'zod';
 
 export const identityEnvironment = platformEnvironment.extend({
@@ -23,6 +23,7 @@ export const identityEnvironment = platformEnvironment.extend({
 
 export interface IdentitySettings {
   accessTokenSecret: string;
+  internalSigningSecret: string;
   publicUrl: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -32,12 +33,13 @@ export interface IdentitySettings {
 }
 
 export function identitySettings(env: Environment = process.env): { env: z.infer<typeof identityEnvironment>; settings: IdentitySettings } {
-  const parsed = parseConfig(identityEnvironment, env);
+  const parsed = parseConfig(withPlatformRules(identityEnvironment), env);
   const secrets = resolveSecrets(parsed);
   return {
     env: parsed,
     settings: {
       accessTokenSecret: secrets.accessTokenSecret,
+      internalSigningSecret: secrets.internalSigningSecret,
       publicUrl: parsed.PUBLIC_URL,
       accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: parsed.REFRESH_TOKEN_TTL_SECONDS,

@@ -1,5 +1,5 @@
 /** Runs the identity subgraph on its own (one container in production). */
-import { createInfrastructure, createLogger, ConfigError, resolveSecrets, startSubgraph } from '@platform/kit';
+import { createInfrastructure, createLogger, ConfigError, startSubgraph } from '@platform/kit';
 import { identity, identitySettings } from './index.ts';
 
 try {
@@ -10,7 +10,7 @@ try {
     deps: { settings },
     logger,
     infra,
-    signingSecret: resolveSecrets(env).internalSigningSecret,
+    signingSecret: settings.internalSigningSecret,
     database: { databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR },
     host: env.HOST,
     port: env.PORT,

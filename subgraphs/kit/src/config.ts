@@ -54,6 +54,17 @@ export const platformEnvironment = z.object({
   ACCESS_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
+/**
+ * Rules across variables, for any schema built from platformEnvironment (apply it last: zod cannot
+ * extend a refined object).
+ */
+export function withPlatformRules<Schema extends z.ZodType<{ NODE_ENV: string; REDIS_URL?: string }>>(schema: Schema): Schema {
+  return schema.refine((env) => env.NODE_ENV !== 'production' || env.REDIS_URL !== undefined, {
+    path: ['REDIS_URL'],
+    message: 'required in production: revocations and events must reach every process',
+  }) as Schema;
+}
+
 export type PlatformEnvironment = z.infer<typeof platformEnvironment>;
 
 export interface Secrets {

@@ -18,6 +18,9 @@ export const PUBLIC_ERROR_CODES = new Set([
   'INTERNAL_SERVER_ERROR',
 ]);
 
+/** Extension keys a client may see besides `code`; anything else (stack traces, URLs, service names) is dropped. */
+const PUBLIC_EXTENSION_KEYS = ['retryAfter', 'requestId'] as const;
+
 /** An expected failure, returned as data in a payload's `userErrors`. */
 export interface UserError {
   field: string[] | null;
@@ -68,9 +71,12 @@ export const errors = {
  */
 export function maskError(formatted: GraphQLFormattedError, requestId?: string): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR') {
-    const { http: _http, stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions: { ...extensions, code } };
+  // An error that carries a subgraph's HTTP response is the platform's failure, whatever its code says.
+  const fromSubgraphTransport = formatted.extensions?.response !== undefined;
+  if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR' && !fromSubgraphTransport) {
+    const extensions: Record<string, unknown> = { code };
+    for (const key of PUBLIC_EXTENSION_KEYS) if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+    return { ...formatted, extensions };
   }
   return {
     message: 'Internal server error',

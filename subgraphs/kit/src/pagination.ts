@@ -14,7 +14,8 @@ export interface Connection<Node> {
   edges: { cursor: string; node: Node }[];
   nodes: Node[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
+  /** Counted only when the caller selects it (GraphQL's default resolver calls it). */
+  totalCount: () => Promise<number>;
 }
 
 interface Pageable {
@@ -60,16 +61,13 @@ export async function paginate<Entity extends Pageable>(
       ],
     } as FilterQuery<Entity>;
   }
-  const [rows, totalCount] = await Promise.all([
-    em.find(entity, filter, { ...options, orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 } as FindOptions<Entity>),
-    em.count(entity, where),
-  ]);
+  const rows = await em.find(entity, filter, { ...options, orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 } as FindOptions<Entity>);
   const nodes = rows.slice(0, size);
   const last = nodes.at(-1);
   return {
     edges: nodes.map((node) => ({ cursor: encodeCursor(node), node })),
     nodes,
     pageInfo: { hasNextPage: rows.length > size, endCursor: last ? encodeCursor(last) : null },
-    totalCount,
+    totalCount: () => em.count(entity, where),
   };
 }

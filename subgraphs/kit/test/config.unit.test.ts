@@ -35,3 +35,11 @@ describe('configuration', () => {
     expect(JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8'))).toEqual(first);
   });
 });
+
+describe('production', () => {
+  it('requires Redis, so that revocations reach every process', async () => {
+    const { withPlatformRules } = await import('../src/config.ts');
+    expect(() => parseConfig(withPlatformRules(platformEnvironment), { NODE_ENV: 'production' })).toThrow(/REDIS_URL: required in production/);
+    expect(parseConfig(withPlatformRules(platformEnvironment), { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL).toBeDefined();
+  });
+});

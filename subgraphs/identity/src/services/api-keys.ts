@@ -1,7 +1,7 @@
 import { newId, newSecret, paginate, revocations, UserInputError, validateInput, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
-import { isPermission, type Permission, type Principal } from '@platform/schema';
+import { isPermission, isRole, ROLE_PERMISSIONS, type Permission, type Principal } from '@platform/schema';
 import { z } from 'zod';
-import { ApiKey, Organization, User } from '../entities/index.ts';
+import { ApiKey, Membership, Organization, User } from '../entities/index.ts';
 import { actingUserId, requireAuthenticated, sha256, type IdentityDeps } from './support.ts';
 
 export const API_KEY_PREFIX = 'sk_';
@@ -89,6 +89,12 @@ export class ApiKeyService {
     const apiKey = await em.findOne(ApiKey, { secretHash: sha256(secret) }, { filters: { tenant: false } });
     const now = new Date();
     if (!apiKey || apiKey.revokedAt || (apiKey.expiresAt && apiKey.expiresAt <= now)) return null;
+    // A key never does more than its creator may do today: it narrows with their role and ends with their membership.
+    const creator = apiKey.createdBy
+      ? await em.findOne(Membership, { user: apiKey.createdBy.id, organization: apiKey.organization.id }, { filters: { tenant: false } })
+      : null;
+    if (!creator || !isRole(creator.role)) return null;
+    const held = new Set<string>(ROLE_PERMISSIONS[creator.role]);
     if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
       apiKey.lastUsedAt = now;
       await em.flush();
@@ -97,7 +103,7 @@ export class ApiKeyService {
       kind: 'apiKey',
       apiKeyId: apiKey.id,
       organizationId: apiKey.organization.id,
-      permissions: apiKey.permissions.filter(isPermission),
+      permissions: apiKey.permissions.filter((permission): permission is Permission => isPermission(permission) && held.has(permission)),
       createdByUserId: apiKey.createdBy?.id ?? '',
     };
   }
