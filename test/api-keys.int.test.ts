@@ -1,5 +1,6 @@
 import { dataOf, errorCode, startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { given } from './support/seed.ts';
+import { ApiKey } from '@platform/identity/entities/index.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ describe('API keys', () => {
     expect(created.secret).toMatch(/^sk_/);
     expect(created.secret.startsWith(created.apiKey.prefix)).toBe(true);
 
-    const stored = await platform.identity.db.em.fork().getConnection().execute('select * from api_key');
+    const stored = await platform.identity.db.em.fork().find(ApiKey, {}, { filters: false });
     expect(JSON.stringify(stored)).not.toContain(created.secret);
 
     const viewer = dataOf(await platform.graphql<any>('{ viewer { user { id } apiKey { id name } role permissions organization { id } } }', {}, { token: created.secret })).viewer;

@@ -1,11 +1,11 @@
 import { gatewaySettings } from '@platform/gateway';
 import { identitySettings, type IdentityServices } from '@platform/identity';
-import { createLogger, MailMessage, type RunningSubgraph } from '@platform/kit';
+import { createLogger, createScratchDatabase, MailMessage, type RunningSubgraph } from '@platform/kit';
+import { backing } from './test-env.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startPlatform, type RunningPlatform } from '../../scripts/platform.ts';
 
 export interface GraphQLResult<Data = Record<string, unknown>> {
@@ -29,30 +29,7 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-/** Which backing services this run uses: the embedded default, or PostgreSQL and Redis when their URLs are set. */
-export const backing = {
-  databaseUrl: process.env.DATABASE_URL,
-  redisUrl: process.env.REDIS_URL,
-};
-
-async function createScratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
+export { backing };
 
 /**
  * The whole platform for one test file: gateway and subgraphs on free ports, its own database
@@ -62,14 +39,14 @@ export async function startTestPlatform(env: Record<string, string> = {}, option
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-test-'));
   const baseEnv = {
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: backing.logLevel,
     DATA_DIR: dataDir,
     INTERNAL_SIGNING_SECRET: randomBytes(32).toString('base64url'),
     ACCESS_TOKEN_SECRET: randomBytes(32).toString('base64url'),
     PASSWORD_HASH_COST: '1024',
     ...env,
   };
-  const scratch = backing.databaseUrl ? await createScratchDatabase(backing.databaseUrl) : undefined;
+  const scratch = backing.databaseUrl ? await createScratchDatabase(backing.databaseUrl, 'test') : undefined;
   const logger = createLogger({ service: 'test', level: baseEnv.LOG_LEVEL });
   const platform = await startPlatform({
     gateway: gatewaySettings(baseEnv).settings,

@@ -17,3 +17,4 @@ export * from './subgraph.ts';
 export * from './tokens.ts';
 export * from './validation.ts';
 export * from './scalars.ts';
+export * from './db/scratch.ts';

@@ -7,11 +7,11 @@ import type { Migrator } from '@mikro-orm/migrations';
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { createLogger } from '../logger.ts';
 import { openDatabase, type Dialect } from './orm.ts';
 import { KIT_ENTITIES } from './entities.ts';
-import { randomBytes } from 'node:crypto';
+import { migrationDatabaseUrl } from './migration-config.ts';
+import { createScratchDatabase, type ScratchDatabase } from './scratch.ts';
 
 const [subgraph, name] = process.argv.slice(2);
 if (!subgraph) {
@@ -21,7 +21,7 @@ if (!subgraph) {
 const root = fileURLToPath(new URL(`../../../${subgraph}/`, import.meta.url));
 const { entities } = (await import(pathToFileURL(join(root, 'src/entities/index.ts')).href)) as { entities: never[] };
 const logger = createLogger({ service: 'migrations', level: 'warn' });
-const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const baseUrl = migrationDatabaseUrl();
 
 function writeIndex(folder: string): void {
   const files = readdirSync(folder).filter((file) => /^Migration\d+.*\.ts$/.test(file)).sort();
@@ -35,18 +35,8 @@ async function createFor(dialect: Dialect): Promise<void> {
   mkdirSync(folder, { recursive: true });
   if (!readdirSync(folder).includes('index.ts')) writeIndex(folder);
   const { migrations } = (await import(pathToFileURL(join(folder, 'index.ts')).href)) as { migrations: never[] };
-  let scratch: string | undefined;
-  let databaseUrl: string | undefined;
-  if (dialect === 'postgresql') {
-    scratch = `migrations_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create database ${scratch}`);
-    await admin.end();
-    const url = new URL(baseUrl);
-    url.pathname = `/${scratch}`;
-    databaseUrl = url.toString();
-  }
+  const scratch: ScratchDatabase | undefined = dialect === 'postgresql' ? await createScratchDatabase(baseUrl, 'migrations') : undefined;
+  const databaseUrl = scratch?.url;
   const db = await openDatabase({
     name: subgraph!,
     entities: [...entities, ...KIT_ENTITIES],
@@ -66,12 +56,7 @@ async function createFor(dialect: Dialect): Promise<void> {
     }
   } finally {
     await db.close();
-    if (scratch) {
-      const admin = new pg.Client({ connectionString: baseUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${scratch}`);
-      await admin.end();
-    }
+    await scratch?.drop();
   }
 }
 
