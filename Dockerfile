@@ -15,8 +15,9 @@ COPY schema/package.json schema/
 COPY gateway/package.json gateway/
 COPY subgraphs/kit/package.json subgraphs/kit/
 COPY subgraphs/identity/package.json subgraphs/identity/
-# Runtime dependencies only: the image's own Node 24 replaces the `node` devDependency.
-RUN npm ci --omit=dev && npm cache clean --force
+# Runtime dependencies only: the image's own Node 24 replaces the `node` devDependency. `npm install`
+# rather than `npm ci`: the lock file cannot list every platform's optional binaries (see .ci/run).
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-slim
 ENV NODE_ENV=production

@@ -183,3 +183,28 @@ describe('organization', () => {
     expect(errorCode(await platform.graphql(update, { input: { name: 'Nope' } }, { token: member.accessToken }))).toBe('FORBIDDEN');
   });
 });
+
+describe('domain events', () => {
+  it('commit with the mutation that causes them, reach the event bus, and vanish with a refused one', async () => {
+    const { EVENTS_CHANNEL } = await import('@platform/kit');
+    const received: { type: string; organizationId: string | null; payload: Record<string, unknown> }[] = [];
+    const unsubscribe = await platform.platform.infra.pubsub.subscribe(EVENTS_CHANNEL, (message) => received.push(JSON.parse(message)));
+    try {
+      const owner = await given(platform).owner();
+      const member = await given(platform).member(owner, 'MEMBER');
+      const id = await memberId(owner, member.email);
+      dataOf(await platform.graphql<any>(UPDATE, { input: { id, role: 'ANALYST' } }, { token: owner.accessToken }));
+      const refused = dataOf(await platform.graphql<any>(UPDATE, { input: { id: await memberId(owner, owner.email), role: 'MEMBER' } }, { token: owner.accessToken })).memberUpdate;
+      expect(refused.userErrors[0].code).toBe('LAST_OWNER');
+      await platform.identity.flushOutbox();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const mine = received.filter((event) => event.organizationId === owner.organizationId).map((event) => event.type);
+      expect(mine).toEqual(expect.arrayContaining(['user.signed_up', 'organization.created', 'invitation.created', 'member.joined', 'member.role_changed']));
+      const roleChanges = received.filter((event) => event.type === 'member.role_changed' && event.organizationId === owner.organizationId);
+      expect(roleChanges).toHaveLength(1);
+      expect(roleChanges[0]!.payload).toMatchObject({ memberId: id, from: 'member', to: 'analyst' });
+    } finally {
+      await unsubscribe();
+    }
+  });
+});
