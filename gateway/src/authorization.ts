@@ -32,6 +32,8 @@ export class OperationAuthorizer {
   private readonly schema: GraphQLSchema;
   private readonly introspection: IntrospectionPolicy;
   private readonly ruleCache = new Map<string, ShieldRule>();
+  /** Apollo hands the same parsed document to every request with the same query, so the walk is done once. */
+  private readonly selections = new WeakMap<OperationDefinitionNode, { fields: Set<string>; introspects: boolean }>();
 
   constructor(supergraphSdl: string, apiSchema: GraphQLSchema, introspection: IntrospectionPolicy) {
     this.access = readAccessMap(supergraphSdl);
@@ -95,7 +97,12 @@ export class OperationAuthorizer {
 
   /** Null when the principal may run the operation; otherwise the error to answer with. */
   async authorize(document: DocumentNode, operation: OperationDefinitionNode, context: AuthorizationContext): Promise<GraphQLError | null> {
-    const { fields, introspects } = this.selectedFields(document, operation);
+    let selection = this.selections.get(operation);
+    if (!selection) {
+      selection = this.selectedFields(document, operation);
+      this.selections.set(operation, selection);
+    }
+    const { fields, introspects } = selection;
     if (introspects && !this.mayIntrospect(context.principal)) {
       return new GraphQLError(
         this.introspection === 'off' ? 'Introspection is disabled.' : 'Sign in to introspect the schema.',

@@ -64,8 +64,8 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
           try {
             const next = readFileSync(path, 'utf8');
             if (next === supergraphSdl || next.trim() === '') return;
-            supergraphSdl = next;
             update(next);
+            supergraphSdl = next;
             log.info('supergraph reloaded');
           } catch (error) {
             log.error({ err: error }, 'could not reload the supergraph; keeping the current one');
@@ -77,8 +77,8 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
     buildService: ({ name, url }) =>
       new PlatformDataSource({ url: settings.subgraphUrls[name] ?? url, fetcher: fetcher as never }),
   });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
-    authorizer = new OperationAuthorizer(supergraphSdl, apiSchema, settings.introspection);
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    authorizer = new OperationAuthorizer(coreSupergraphSdl, apiSchema, settings.introspection);
   });
 
   const authorize: ApolloServerPlugin<GatewayContext> = {

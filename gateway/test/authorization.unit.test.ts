@@ -1,7 +1,7 @@
 import { Supergraph } from '@apollo/federation-internals';
 import { readCheckedInSupergraph } from '@platform/schema/compose.ts';
 import { ROLE_PERMISSIONS, readAccessMap, accessRuleFor, type Principal } from '@platform/schema';
-import { buildSchema, parse, type OperationDefinitionNode, getNamedType, isLeafType } from 'graphql';
+import { buildSchema, parse, type GraphQLObjectType, type OperationDefinitionNode, getNamedType, isLeafType, isObjectType } from 'graphql';
 import { OperationAuthorizer } from '../src/authorization.ts';
 
 const anonymous: Principal = { kind: 'anonymous' };
@@ -45,6 +45,19 @@ describe('deny by default, across the whole supergraph', () => {
       }
     },
   );
+});
+
+describe('every field of the supergraph', () => {
+  it('has a rule of its own or of its type, so none is denied by accident', () => {
+    const supergraph = readCheckedInSupergraph();
+    const apiSchema = Supergraph.build(supergraph).apiSchema().toGraphQLJSSchema();
+    const access = readAccessMap(supergraph);
+    const missing = Object.values(apiSchema.getTypeMap())
+      .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
+      .flatMap((type) => Object.keys((type as GraphQLObjectType).getFields()).map((field) => `${type.name}.${field}`))
+      .filter((name) => !accessRuleFor(access, ...(name.split('.') as [string, string])));
+    expect(missing).toEqual([]);
+  });
 });
 
 describe('a field without a rule', () => {
