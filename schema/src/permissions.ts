@@ -53,13 +53,3 @@ export function isPermission(value: string): value is Permission {
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
-
-export function permissionsOf(role: Role): readonly Permission[] {
-  return ROLE_PERMISSIONS[role];
-}
-
-/** Whether `role` holds every permission of `wanted`: an API key can never exceed its creator's role. */
-export function roleCovers(role: Role, wanted: readonly string[]): boolean {
-  const held = new Set<string>(ROLE_PERMISSIONS[role]);
-  return wanted.every((permission) => held.has(permission));
-}

@@ -1,5 +1,5 @@
 import { accessRuleFor, readAccessMap, shieldRuleOf, unknownPermissions } from '../src/access.ts';
-import { PERMISSIONS, ROLE_PERMISSIONS, ROLES, roleCovers } from '../src/permissions.ts';
+import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../src/permissions.ts';
 import { deny } from '../src/shield.ts';
 
 const sdl = /* GraphQL */ `
@@ -53,8 +53,4 @@ describe('the permission registry', () => {
     expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('billing.manage'))).toEqual(['owner', 'billing_manager']);
   });
 
-  it('tells whether a role covers a set of permissions', () => {
-    expect(roleCovers('member', ['organization.read'])).toBe(true);
-    expect(roleCovers('member', ['member.invite'])).toBe(false);
-  });
 });
