@@ -18,3 +18,4 @@ export * from './tokens.ts';
 export * from './validation.ts';
 export * from './scalars.ts';
 export * from './db/scratch.ts';
+export * from './service.ts';

@@ -1,4 +1,4 @@
-import { newId, UserInputError, validateInput, type RequestContext } from '@platform/kit';
+import { DomainService, newId, UserInputError, validateInput } from '@platform/kit';
 import { z } from 'zod';
 import { Membership, Organization, User } from '../entities/index.ts';
 import { hashPassword } from './passwords.ts';
@@ -31,13 +31,7 @@ export function slugify(name: string): string {
   return slug || 'organization';
 }
 
-export class AccountService {
-  private readonly context: RequestContext;
-  private readonly deps: IdentityDeps;
-  constructor(context: RequestContext, deps: IdentityDeps) {
-    this.context = context;
-    this.deps = deps;
-  }
+export class AccountService extends DomainService<IdentityDeps> {
 
   async signUp(input: unknown): Promise<{ session: IssuedSession }> {
     const { email: rawEmail, password, name, organizationName } = validateInput(signUpInput, input);

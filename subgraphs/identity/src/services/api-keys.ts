@@ -1,4 +1,4 @@
-import { newId, newSecret, paginate, revocations, UserInputError, validateInput, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
+import { DomainService, newId, newSecret, paginate, revocations, UserInputError, validateInput, type Connection, type PageArguments } from '@platform/kit';
 import { isPermission, isRole, ROLE_PERMISSIONS, type Permission, type Principal } from '@platform/schema';
 import { z } from 'zod';
 import { ApiKey, Membership, Organization, User } from '../entities/index.ts';
@@ -17,13 +17,7 @@ const createInput = z.object({
   expiresAt: z.coerce.date().nullish(),
 });
 
-export class ApiKeyService {
-  private readonly context: RequestContext;
-  private readonly deps: IdentityDeps;
-  constructor(context: RequestContext, deps: IdentityDeps) {
-    this.context = context;
-    this.deps = deps;
-  }
+export class ApiKeyService extends DomainService<IdentityDeps> {
 
   list(page: PageArguments): Promise<Connection<ApiKey>> {
     return paginate(this.context.em, ApiKey, {}, page);

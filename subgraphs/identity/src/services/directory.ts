@@ -1,15 +1,12 @@
-import type { RequestContext } from '@platform/kit';
+import type { IdentityDeps } from './support.ts';
+import { DomainService } from '@platform/kit';
 import { Membership, User } from '../entities/index.ts';
 
 /**
  * Users as the caller may see them: themselves and the members of their organization. Anyone else,
  * however their id was learned, is invisible (users are global, so the tenant filter alone cannot say).
  */
-export class DirectoryService {
-  private readonly context: RequestContext;
-  constructor(context: RequestContext) {
-    this.context = context;
-  }
+export class DirectoryService extends DomainService<IdentityDeps> {
 
   visibleUser(id: string): Promise<User | null> {
     return this.context.loaders

@@ -14,11 +14,11 @@ export function identityServices(context: RequestContext, deps: IdentityDeps) {
   return {
     accounts: new AccountService(context, deps),
     sessions: new SessionService(context, deps),
-    organizations: new OrganizationService(context),
+    organizations: new OrganizationService(context, deps),
     members: new MemberService(context, deps),
     invitations: new InvitationService(context, deps),
     apiKeys: new ApiKeyService(context, deps),
-    directory: new DirectoryService(context),
+    directory: new DirectoryService(context, deps),
   };
 }
 

@@ -1,4 +1,4 @@
-import { newId, newSecret, paginate, UserInputError, validateInput, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
+import { DomainService, newId, newSecret, paginate, UserInputError, validateInput, type Connection, type PageArguments } from '@platform/kit';
 import { ROLES, type Role } from '@platform/schema';
 import { z } from 'zod';
 import { Invitation, Membership, Organization, User } from '../entities/index.ts';
@@ -22,13 +22,7 @@ const acceptInput = z.object({
   password: passwordRule.nullish(),
 });
 
-export class InvitationService {
-  private readonly context: RequestContext;
-  private readonly deps: IdentityDeps;
-  constructor(context: RequestContext, deps: IdentityDeps) {
-    this.context = context;
-    this.deps = deps;
-  }
+export class InvitationService extends DomainService<IdentityDeps> {
 
   list(page: PageArguments): Promise<Connection<Invitation>> {
     return paginate(this.context.em, Invitation, { acceptedAt: null, revokedAt: null }, page);

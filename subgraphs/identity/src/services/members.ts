@@ -1,4 +1,4 @@
-import { paginate, revocations, UserInputError, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
+import { DomainService, paginate, revocations, UserInputError, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
 import { isRole, type Role } from '@platform/schema';
 import { Membership } from '../entities/index.ts';
 import { requireAuthenticated, type IdentityDeps } from './support.ts';
@@ -7,13 +7,7 @@ function callerRole(context: RequestContext): Role | null {
   return context.principal.kind === 'user' ? context.principal.role : null;
 }
 
-export class MemberService {
-  private readonly context: RequestContext;
-  private readonly deps: IdentityDeps;
-  constructor(context: RequestContext, deps: IdentityDeps) {
-    this.context = context;
-    this.deps = deps;
-  }
+export class MemberService extends DomainService<IdentityDeps> {
 
   /** Members of the caller's organization with their users, in one query whatever the page size. */
   list(page: PageArguments): Promise<Connection<Membership>> {

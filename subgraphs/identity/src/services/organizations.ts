@@ -1,13 +1,10 @@
-import { errors, validateInput, type RequestContext } from '@platform/kit';
+import type { IdentityDeps } from './support.ts';
+import { DomainService, errors, validateInput } from '@platform/kit';
 import { z } from 'zod';
 import { Organization } from '../entities/index.ts';
 import { organizationNameRule } from './accounts.ts';
 
-export class OrganizationService {
-  private readonly context: RequestContext;
-  constructor(context: RequestContext) {
-    this.context = context;
-  }
+export class OrganizationService extends DomainService<IdentityDeps> {
 
   /** The caller's organization by id or slug; any other is null (the tenant filter sees to it). */
   async find(where: { id?: string | null; slug?: string | null }): Promise<Organization | null> {

@@ -1,4 +1,4 @@
-import { newId, newSecret, revocations, signAccessToken, userError, UserInputError, type RequestContext } from '@platform/kit';
+import { DomainService, newId, newSecret, revocations, signAccessToken, userError, UserInputError } from '@platform/kit';
 import { isRole, type Role } from '@platform/schema';
 import { z } from 'zod';
 import { validateInput } from '@platform/kit';
@@ -23,17 +23,7 @@ const sessionCreateInput = z.object({
 
 const INVALID_CREDENTIALS = 'The email or password is incorrect.';
 
-export class SessionService {
-  private readonly context: RequestContext;
-  private readonly deps: IdentityDeps;
-  constructor(context: RequestContext, deps: IdentityDeps) {
-    this.context = context;
-    this.deps = deps;
-  }
-
-  private get em() {
-    return this.context.em;
-  }
+export class SessionService extends DomainService<IdentityDeps> {
 
   /** Starts a session (a refresh-token family) for a user in one of their organizations. */
   async start(user: User, organizationId: string, role: Role): Promise<IssuedSession> {
