@@ -84,7 +84,9 @@ export class SessionService extends DomainService<IdentityDeps> {
     if (locked > 0) return { session: null, userErrors: [lockedError(locked)] };
 
     const user = await this.em.findOne(User, { email }, { populate: ['passwordHash'] });
-    const valid = user ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password, this.deps.settings.passwordHashCost), false);
+    let valid = false;
+    if (user) valid = await verifyPassword(password, user.passwordHash);
+    else await burnPasswordCheck(password, this.deps.settings.passwordHashCost);
     const memberships = user && valid ? await this.membershipsOf(user.id) : [];
     if (!user || !valid || memberships.length === 0) {
       const lock = await throttle.recordFailure(keys);
