@@ -1,4 +1,5 @@
 /** `npm start`: the whole platform on its embedded default (or PostgreSQL and Redis when their URLs are set). */
+import { ensureWebAppBuilt, WEB_APP_DIST } from '@platform/client/build';
 import { createLogger } from '@platform/kit';
 import { platformSettings } from './platform-config.ts';
 import { DEMO_MEMBERS, startPlatform } from './platform.ts';
@@ -12,6 +13,11 @@ try {
 }
 const { gateway, identity, demo } = settings;
 const logger = createLogger({ service: 'platform', level: identity.env.LOG_LEVEL });
+
+// Production images build the app when they are made; everywhere else it is built here when stale.
+if (gateway.settings.webAppDir === WEB_APP_DIST && gateway.settings.nodeEnv !== 'production') {
+  await ensureWebAppBuilt((message) => console.log(message));
+}
 
 const platform = await startPlatform({
   gateway: gateway.settings,
@@ -31,6 +37,7 @@ const base = platform.gateway.url;
 const lines = [
   '',
   `Platform ready in ${process.uptime().toFixed(1)} s (${gateway.env.DATABASE_URL ? 'PostgreSQL' : `SQLite in ${gateway.env.DATA_DIR}`}, ${platform.infra.driver === 'redis' ? 'Redis' : 'in-process pub/sub'})`,
+  `  Web app       ${base}/`,
   `  GraphQL API   ${base}/graphql`,
   `  Explorer      ${base}/explorer`,
   `  Health        ${base}/healthz   ${base}/readyz`,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { withPlatformRules, booleanFlag, parseConfig, platformEnvironment, port, resolveSecrets, type Environment, type Secrets } from '@platform/kit';
 import { SUBGRAPHS, defaultSubgraphUrl } from '@platform/schema';
 import { z } from 'zod';
@@ -28,6 +29,8 @@ export const gatewayEnvironment = platformEnvironment.extend({
   SUBGRAPH_TIMEOUT_MS: positive(10_000),
   /** The supergraph to serve; default the checked-in schema/supergraph.graphql. Reloaded on change in development. */
   SUPERGRAPH_PATH: z.string().optional(),
+  /** The built web app served at /; default client/dist. Empty: serve no app (API only). */
+  WEB_APP_DIR: z.string().optional(),
   ...Object.fromEntries(
     SUBGRAPHS.map(({ name }) => [`${name.toUpperCase()}_URL`, z.string().url().default(defaultSubgraphUrl(name))]),
   ),
@@ -47,7 +50,11 @@ export interface GatewaySettings {
   subgraphTimeoutMs: number;
   supergraphPath?: string;
   watchSupergraph: boolean;
+  /** The built web app's folder, or null to serve none. */
+  webAppDir: string | null;
 }
+
+export const DEFAULT_WEB_APP_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 export function gatewaySettings(env: Environment = process.env): { env: GatewayEnvironment; settings: GatewaySettings } {
   const parsed = parseConfig(withPlatformRules(gatewayEnvironment), env) as GatewayEnvironment & Record<string, string>;
@@ -73,6 +80,7 @@ export function gatewaySettings(env: Environment = process.env): { env: GatewayE
       subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
       supergraphPath: parsed.SUPERGRAPH_PATH,
       watchSupergraph: parsed.NODE_ENV === 'development',
+      webAppDir: parsed.WEB_APP_DIR === undefined ? DEFAULT_WEB_APP_DIR : parsed.WEB_APP_DIR.trim() || null,
     },
   };
 }

@@ -28,6 +28,7 @@ import type { GatewaySettings } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { createSigningFetcher, createSubgraphAgent, PlatformDataSource } from './datasource.ts';
 import { serveExplorer } from './explorer.ts';
+import { serveWebApp } from './web-app.ts';
 import { aliasLimit, depthLimit, directiveLimit } from './limits.ts';
 
 export interface GatewayOptions {
@@ -52,6 +53,7 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
   const log = logger.child({ component: 'gateway' });
   const agent = createSubgraphAgent(settings.subgraphTimeoutMs);
   const fetcher = createSigningFetcher(settings.secrets.internalSigningSecret, agent);
+  const webApp = settings.webAppDir ? serveWebApp(settings.webAppDir) : null;
   let authorizer: OperationAuthorizer | undefined;
   let supergraphSdl = readSupergraph(settings);
 
@@ -210,6 +212,7 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
       }
       if (request.method === 'GET' && url.pathname.startsWith('/explorer') && (await serveExplorer(url.pathname, response))) return;
       if (extraRoute && (await extraRoute(request, response, url))) return;
+      if (webApp?.handle(request, response, url)) return;
       sendJson(response, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] }, headers);
     } catch (error) {
       if (error instanceof HttpError) {

@@ -1,0 +1,24 @@
+/**
+ * The signed-in app's pages, in menu order. A domain adds its page here, in one place: the route,
+ * the menu entry and the permission check all come from this list.
+ */
+import type { ComponentType } from 'react';
+
+export interface AppPage {
+  /** Path below the app's root, without a leading slash; '' is the home page. */
+  path: string;
+  /** The `nav` namespace key of the menu entry. */
+  label: string;
+  /** The permission the page needs; without it the page explains what is missing instead. */
+  permission?: string;
+  /** Reached from elsewhere (a link on another page), not from the menu. */
+  hidden?: boolean;
+  load(): Promise<{ default: ComponentType }>;
+}
+
+export const APP_PAGES: AppPage[] = [
+  { path: '', label: 'home', load: () => import('../features/home/HomePage.tsx') },
+  { path: 'members', label: 'members', permission: 'member.read', load: () => import('../features/members/MembersPage.tsx') },
+  { path: 'api-keys', label: 'apiKeys', permission: 'apikey.read', load: () => import('../features/api-keys/ApiKeysPage.tsx') },
+  { path: 'profile', label: 'profile', load: () => import('../features/profile/ProfilePage.tsx') },
+];
