@@ -9,7 +9,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   if (state.status === 'signed-out') {
     const next = `${location.pathname}${location.search}`;
     const search = new URLSearchParams();
-    if (next !== '/') search.set('next', next);
+    // After a deliberate log-out, the next person starts from the overview.
+    if (next !== '/' && state.reason !== 'user') search.set('next', next);
     if (state.reason === 'expired') search.set('expired', '1');
     const query = search.toString();
     return <Navigate to={`/log-in${query ? `?${query}` : ''}`} replace />;
