@@ -111,6 +111,8 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
     csrfPrevention: true,
     allowBatchedHttpRequests: settings.limits.maxBatch > 0,
     includeStacktraceInErrorResponses: false,
+    // The process's own handlers drain and close everything, then exit 0; Apollo's would re-raise the signal.
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: settings.limits.maxTokens },
     validationRules: [
       depthLimit(settings.limits.maxDepth),

@@ -31,11 +31,12 @@ function started(process: ChildProcess): Promise<string> {
 beforeAll(async () => {
   child = spawn(process.execPath, ['scripts/start.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', SUBGRAPH_PORTS: 'ephemeral', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
+    // NODE_ENV as a user has it: Jest's 'test' would hide how signals are handled in development.
+    env: { ...process.env, NODE_ENV: 'development', PORT: '0', SUBGRAPH_PORTS: 'ephemeral', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   base = (await started(child)).replace('localhost', '127.0.0.1');
-});
+}, 60_000);
 
 afterAll(async () => {
   if (child.exitCode === null) {

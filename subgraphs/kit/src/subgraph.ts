@@ -116,6 +116,8 @@ export async function startSubgraph<Services, Deps>(
     introspection: false,
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
+    // The process's own handlers drain and close everything, then exit 0; Apollo's would re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: (formatted) => maskError(formatted),
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), logErrors],
   });

@@ -66,6 +66,10 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a user and their organization, with the user as owner, and signs them in. */
   userSignUp: SessionPayload;
+  /** Changes the signed-in user's own name. Only people have a profile: API keys are refused. */
+  userUpdate: UserUpdatePayload;
+  /** Changes the signed-in user's password after checking the current one, and signs out every other session of theirs; the current session stays. A wrong current password counts toward the log-in lock like a failed log-in. */
+  userPasswordChange: UserPasswordChangePayload;
   /** Signs in with email and password. Repeated failures lock the account, and the address, for a growing while. */
   sessionCreate: SessionPayload;
   /** Trades a refresh token for a new access token and a new refresh token. A refresh token works once: reusing one revokes its whole session. */
@@ -95,6 +99,16 @@ export type Mutation = {
 
 export type MutationUserSignUpArgs = {
   input: UserSignUpInput;
+};
+
+
+export type MutationUserUpdateArgs = {
+  input: UserUpdateInput;
+};
+
+
+export type MutationUserPasswordChangeArgs = {
+  input: UserPasswordChangeInput;
 };
 
 
@@ -351,6 +365,29 @@ export type UserSignUpInput = {
   organizationName: Scalars['String']['input'];
 };
 
+export type UserUpdateInput = {
+  name: Scalars['String']['input'];
+};
+
+export type UserUpdatePayload = {
+  __typename?: 'UserUpdatePayload';
+  user?: Maybe<User>;
+  userErrors: Array<UserError>;
+};
+
+export type UserPasswordChangeInput = {
+  currentPassword: Scalars['String']['input'];
+  /** At least 10 characters, and not the current password. */
+  newPassword: Scalars['String']['input'];
+};
+
+export type UserPasswordChangePayload = {
+  __typename?: 'UserPasswordChangePayload';
+  /** How many other sessions of the user were signed out. */
+  revokedSessions?: Maybe<Scalars['Int']['output']>;
+  userErrors: Array<UserError>;
+};
+
 export type SessionCreateInput = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
@@ -582,6 +619,10 @@ export type ResolversTypes = ResolversObject<{
   ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
   Session: ResolverTypeWrapper<IssuedSession>;
   UserSignUpInput: UserSignUpInput;
+  UserUpdateInput: UserUpdateInput;
+  UserUpdatePayload: ResolverTypeWrapper<Omit<UserUpdatePayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
+  UserPasswordChangeInput: UserPasswordChangeInput;
+  UserPasswordChangePayload: ResolverTypeWrapper<UserPasswordChangePayload>;
   SessionCreateInput: SessionCreateInput;
   SessionRefreshInput: SessionRefreshInput;
   SessionRevokeInput: SessionRevokeInput;
@@ -642,6 +683,10 @@ export type ResolversParentTypes = ResolversObject<{
   ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
   Session: IssuedSession;
   UserSignUpInput: UserSignUpInput;
+  UserUpdateInput: UserUpdateInput;
+  UserUpdatePayload: Omit<UserUpdatePayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
+  UserPasswordChangeInput: UserPasswordChangeInput;
+  UserPasswordChangePayload: UserPasswordChangePayload;
   SessionCreateInput: SessionCreateInput;
   SessionRefreshInput: SessionRefreshInput;
   SessionRevokeInput: SessionRevokeInput;
@@ -811,6 +856,8 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
 
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   userSignUp?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationUserSignUpArgs, 'input'>>;
+  userUpdate?: Resolver<ResolversTypes['UserUpdatePayload'], ParentType, ContextType, RequireFields<MutationUserUpdateArgs, 'input'>>;
+  userPasswordChange?: Resolver<ResolversTypes['UserPasswordChangePayload'], ParentType, ContextType, RequireFields<MutationUserPasswordChangeArgs, 'input'>>;
   sessionCreate?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationSessionCreateArgs, 'input'>>;
   sessionRefresh?: Resolver<ResolversTypes['SessionPayload'], ParentType, ContextType, RequireFields<MutationSessionRefreshArgs, 'input'>>;
   sessionRevoke?: Resolver<ResolversTypes['SessionRevokePayload'], ParentType, ContextType, Partial<MutationSessionRevokeArgs>>;
@@ -971,6 +1018,18 @@ export type SessionResolvers<ContextType = IdentityContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UserUpdatePayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['UserUpdatePayload'] = ResolversParentTypes['UserUpdatePayload']> = ResolversObject<{
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UserPasswordChangePayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['UserPasswordChangePayload'] = ResolversParentTypes['UserPasswordChangePayload']> = ResolversObject<{
+  revokedSessions?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type SessionPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['SessionPayload'] = ResolversParentTypes['SessionPayload']> = ResolversObject<{
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -1081,6 +1140,8 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
   ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  UserUpdatePayload?: UserUpdatePayloadResolvers<ContextType>;
+  UserPasswordChangePayload?: UserPasswordChangePayloadResolvers<ContextType>;
   SessionPayload?: SessionPayloadResolvers<ContextType>;
   SessionRevokePayload?: SessionRevokePayloadResolvers<ContextType>;
   OrganizationUpdatePayload?: OrganizationUpdatePayloadResolvers<ContextType>;

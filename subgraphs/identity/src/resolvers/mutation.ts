@@ -5,6 +5,8 @@ import { fromGraphQLRole } from './roles.ts';
 
 export const Mutation = {
   userSignUp: mutation((context: IdentityContext, input: Types.UserSignUpInput) => context.services.accounts.signUp(input)),
+  userUpdate: mutation((context: IdentityContext, input: Types.UserUpdateInput) => context.services.accounts.update(input)),
+  userPasswordChange: mutation((context: IdentityContext, input: Types.UserPasswordChangeInput) => context.services.accounts.changePassword(input)),
   sessionCreate: mutation((context: IdentityContext, input: Types.SessionCreateInput) => context.services.sessions.signIn(input)),
   sessionRefresh: mutation((context: IdentityContext, input: Types.SessionRefreshInput) => context.services.sessions.refresh(input)),
   sessionRevoke: mutation((context: IdentityContext, input: Types.SessionRevokeInput | null) => context.services.sessions.revoke(input)),

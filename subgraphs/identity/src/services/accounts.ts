@@ -1,9 +1,10 @@
-import { DomainService, newId, UserInputError, validateInput } from '@platform/kit';
+import { DomainService, errors, newId, userError, UserInputError, validateInput, type UserError } from '@platform/kit';
 import { z } from 'zod';
 import { Membership, Organization, User } from '../entities/index.ts';
-import { hashPassword } from './passwords.ts';
-import { SessionService, type IssuedSession } from './sessions.ts';
-import { normalizeEmail, type IdentityDeps } from './support.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { lockedError, SessionService, type IssuedSession } from './sessions.ts';
+import { normalizeEmail, requireUser, type IdentityDeps } from './support.ts';
+import { LoginThrottleService } from './throttle.ts';
 
 export const passwordRule = z
   .string()
@@ -19,6 +20,21 @@ const signUpInput = z.object({
   name: personNameRule,
   organizationName: organizationNameRule,
 });
+
+const userUpdateInput = z.object({ name: personNameRule });
+
+const passwordChangeInput = z
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password.').max(200),
+    newPassword: passwordRule,
+  })
+  // Passwords are compared as scrypt sees them (NFKC), so a look-alike spelling is not "different".
+  .refine((input) => input.newPassword.normalize('NFKC') !== input.currentPassword.normalize('NFKC'), {
+    message: 'Choose a new password that differs from the current one.',
+    path: ['newPassword'],
+  });
+
+const CURRENT_PASSWORD = ['input', 'currentPassword'];
 
 export function slugify(name: string): string {
   const slug = name
@@ -48,6 +64,45 @@ export class AccountService extends DomainService<IdentityDeps> {
     this.context.emit('organization.created', { organizationId: organization.id, ownerId: user.id }, organization.id);
     const session = await new SessionService(this.context, this.deps).start(user, organization.id, 'owner');
     return { session };
+  }
+
+  /** The signed-in person changes their own name; API keys have no profile. */
+  async update(input: unknown): Promise<{ user: User }> {
+    const principal = requireUser(this.context);
+    const { name } = validateInput(userUpdateInput, input);
+    const user = await this.em.findOne(User, { id: principal.userId });
+    if (!user) throw errors.unauthenticated();
+    user.name = name;
+    return { user };
+  }
+
+  /**
+   * The signed-in person changes their password. The current password is checked under the log-in
+   * throttle (a stolen access token must not become a way to guess it), and every other session of
+   * theirs is signed out, since one of them may be whoever learned the old password.
+   */
+  async changePassword(input: unknown): Promise<{ revokedSessions: number | null; userErrors?: UserError[] }> {
+    const principal = requireUser(this.context);
+    const { currentPassword, newPassword } = validateInput(passwordChangeInput, input);
+    const user = await this.em.findOne(User, { id: principal.userId }, { populate: ['passwordHash'] });
+    if (!user) throw errors.unauthenticated();
+    const throttle = new LoginThrottleService(this.em, this.deps.settings.login);
+    const keys = throttle.keysFor(user.email, this.context.clientIp);
+    const locked = await throttle.secondsLocked(keys);
+    if (locked > 0) return { revokedSessions: null, userErrors: [lockedError(locked, CURRENT_PASSWORD)] };
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      // Returned rather than thrown: the failure has to commit for the throttle to count it.
+      const lock = await throttle.recordFailure(keys);
+      this.context.log.info({ locked: lock > 0 }, 'wrong current password on password change');
+      return {
+        revokedSessions: null,
+        userErrors: [lock > 0 ? lockedError(lock, CURRENT_PASSWORD) : userError('INVALID_CREDENTIALS', 'The current password is incorrect.', CURRENT_PASSWORD)],
+      };
+    }
+    await throttle.recordSuccess(user.email);
+    user.passwordHash = await hashPassword(newPassword, this.deps.settings.passwordHashCost);
+    const revokedSessions = await new SessionService(this.context, this.deps).revokeOthers(user.id, principal.sessionId, 'password_changed');
+    return { revokedSessions };
   }
 
   /** Creates a user without an organization of their own (someone accepting an invitation). */

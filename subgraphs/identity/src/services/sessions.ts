@@ -159,6 +159,20 @@ export class SessionService extends DomainService<IdentityDeps> {
     return { session: await this.issue(session, principal.userId, roleOf(membership)) };
   }
 
+  /** Signs out every live session of the user except one (the caller's, after a password change); returns how many. */
+  async revokeOthers(userId: string, keepSessionId: string, reason: string): Promise<number> {
+    const now = new Date();
+    const sessions = await this.em.find(Session, { user: userId, id: { $ne: keepSessionId }, revokedAt: null, expiresAt: { $gt: now } });
+    for (const session of sessions) {
+      session.revokedAt = now;
+      session.revokedReason = reason;
+    }
+    await this.em.flush();
+    const ttlMs = this.deps.settings.accessTokenTtlSeconds * 1000;
+    await Promise.all(sessions.map((session) => revocations.revokeSession(this.context.infra.kv, session.id, ttlMs)));
+    return sessions.length;
+  }
+
   async revokeSession(session: Session, reason: string): Promise<void> {
     session.revokedAt ??= new Date();
     session.revokedReason ??= reason;
@@ -172,11 +186,12 @@ export function roleOf(membership: Membership): Role {
   return membership.role;
 }
 
-function lockedError(seconds: number) {
+/** The answer while the log-in throttle holds a lock, on the field the caller typed the password or email into. */
+export function lockedError(seconds: number, field = ['input', 'email']) {
   const at = new Date(Date.now() + seconds * 1000).toISOString().slice(11, 19);
   return userError(
     'RATE_LIMITED',
     `Too many failed log-in attempts. Try again in ${describeWait(seconds)} (at ${at} UTC).`,
-    ['input', 'email'],
+    field,
   );
 }
