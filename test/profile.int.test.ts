@@ -121,6 +121,9 @@ describe('changing one\'s password', () => {
 
     expect(dataOf(await given(platform).signIn(owner.email, 'a brand new password')).sessionCreate.userErrors).toEqual([]);
     expect(dataOf(await given(platform).signIn(owner.email, owner.password)).sessionCreate.userErrors).toMatchObject([{ code: 'INVALID_CREDENTIALS' }]);
+    const notice = (await platform.mailTo(owner.email)).at(-1);
+    expect(notice?.subject).toBe('Your password was changed');
+    expect(notice?.text).toContain('2 other sessions were signed out');
   });
 
   it('counts no other session when there is none, and skips those already signed out', async () => {

@@ -73,6 +73,7 @@ export class AccountService extends DomainService<IdentityDeps> {
     const user = await this.em.findOne(User, { id: principal.userId });
     if (!user) throw errors.unauthenticated();
     user.name = name;
+    this.context.emit('user.updated', { userId: user.id, fields: ['name'] });
     return { user };
   }
 
@@ -102,6 +103,14 @@ export class AccountService extends DomainService<IdentityDeps> {
     await throttle.recordSuccess(user.email);
     user.passwordHash = await hashPassword(newPassword, this.deps.settings.passwordHashCost);
     const revokedSessions = await new SessionService(this.context, this.deps).revokeOthers(user.id, principal.sessionId, 'password_changed');
+    this.context.emit('user.password_changed', { userId: user.id, revokedSessions });
+    // Told by mail, so that a change the owner did not make does not go unnoticed.
+    this.context.sendMail({
+      to: user.email,
+      subject: 'Your password was changed',
+      text: `The password of your account ${user.email} was changed on ${new Date().toUTCString()}${this.context.clientIp ? ` from the address ${this.context.clientIp}` : ''}, and ${revokedSessions === 1 ? '1 other session was' : `${revokedSessions} other sessions were`} signed out.\n\nIf you did not make this change, someone else has your password: tell your organization's owner at once.`,
+      kind: 'password_changed',
+    });
     return { revokedSessions };
   }
 
