@@ -1,50 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startApp, type StartedApp } from '../support/start-app.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-let child: ChildProcess;
-let output = '';
+let app: StartedApp;
 let base = '';
-const dataDir = mkdtempSync(join(tmpdir(), 'platform-e2e-'));
-
-function started(process: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up in 30 s:\n${output}`)), 30_000);
-    process.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphQL API\s+(http:\/\/\S+)\/graphql/.exec(output);
-      if (match && output.includes('sign in as')) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    process.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    process.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-}
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['scripts/start.ts'], {
-    cwd: root,
-    // NODE_ENV as a user has it: Jest's 'test' would hide how signals are handled in development.
-    env: { ...process.env, NODE_ENV: 'development', PORT: '0', SUBGRAPH_PORTS: 'ephemeral', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  base = (await started(child)).replace('localhost', '127.0.0.1');
+  // NODE_ENV as a user has it: Jest's 'test' would hide how signals are handled in development.
+  app = await startApp({ NODE_ENV: 'development' });
+  base = app.url;
 }, 60_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await app.stop();
 });
 
 async function graphql(query: string, variables: Record<string, unknown> = {}, token?: string) {
@@ -58,6 +24,8 @@ async function graphql(query: string, variables: Record<string, unknown> = {}, t
 
 describe('npm start', () => {
   it('prints every address it listens on and the demo credentials', () => {
+    const output = app.output();
+    expect(output).toMatch(/Web app\s+http:\/\/localhost:\d+\//);
     expect(output).toMatch(/GraphQL API\s+http:\/\/localhost:\d+\/graphql/);
     expect(output).toMatch(/Explorer\s+http:\/\/localhost:\d+\/explorer/);
     expect(output).toMatch(/identity\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
@@ -81,8 +49,6 @@ describe('npm start', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await app.stop()).toBe(0);
   });
 });

@@ -7,3 +7,6 @@ export const backing = {
   redisUrl: process.env.REDIS_URL || undefined,
   logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
 };
+
+/** The environment of this test run, passed on to the processes the e2e tests spawn. */
+export const inheritedEnvironment: Readonly<Record<string, string | undefined>> = { ...process.env };

@@ -8,6 +8,7 @@ import { useFormat } from '../../i18n/format.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { LoadMore } from '../../ui/LoadMore.tsx';
 import { QueryState } from '../../ui/QueryState.tsx';
 import { apiKeyStatus } from './apiKeys.ts';
 
@@ -31,9 +32,6 @@ export function ApiKeysSection({ connection, loading, error, retry, loadMore, ca
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [focusHeading, setFocusHeading] = useState(false);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [loadMoreError, setLoadMoreError] = useState<string | null>(null);
-  const [focusRow, setFocusRow] = useState<number | null>(null);
   const table = useRef<HTMLTableElement>(null);
   const [revokeKey, { loading: revoking }] = useMutation(ApiKeyRevokeDocument);
   const nodes = connection?.nodes ?? [];
@@ -44,13 +42,6 @@ export function ApiKeysSection({ connection, loading, error, retry, loadMore, ca
     headingRef.current?.focus();
     setFocusHeading(false);
   }, [focusHeading, headingRef]);
-
-  // After "Load more", continue where the new rows begin (the button may be gone).
-  useEffect(() => {
-    if (focusRow === null || nodes.length <= focusRow) return;
-    table.current?.querySelectorAll<HTMLElement>('tbody tr > td:first-child')[focusRow]?.focus();
-    setFocusRow(null);
-  }, [focusRow, nodes.length]);
 
   async function confirmRevoke() {
     const key = target;
@@ -68,22 +59,6 @@ export function ApiKeysSection({ connection, loading, error, retry, loadMore, ca
       setFocusHeading(true);
     } catch (failure) {
       setRevokeError(describeError(failure, t));
-    }
-  }
-
-  async function showMore() {
-    const after = connection?.pageInfo.endCursor;
-    if (!after) return;
-    const before = nodes.length;
-    setLoadingMore(true);
-    setLoadMoreError(null);
-    try {
-      await loadMore(after);
-      setFocusRow(before);
-    } catch (failure) {
-      setLoadMoreError(describeError(failure, t));
-    } finally {
-      setLoadingMore(false);
     }
   }
 
@@ -178,15 +153,11 @@ export function ApiKeysSection({ connection, loading, error, retry, loadMore, ca
             </table>
           </div>
         )}
-        {connection?.pageInfo.hasNextPage && (
-          <div className="actions">
+        <LoadMore pageInfo={connection?.pageInfo} rows={nodes.length} load={loadMore} table={table}>
+          {connection && (
             <p className="muted">{t('apiKeys:keys.shown', { count: connection.totalCount, shown: format.number(nodes.length), total: format.number(connection.totalCount) })}</p>
-            <Button variant="secondary" busy={loadingMore} onClick={() => void showMore()}>
-              {t('common:loadMore')}
-            </Button>
-          </div>
-        )}
-        {loadMoreError && <Alert>{loadMoreError}</Alert>}
+          )}
+        </LoadMore>
       </QueryState>
       <ConfirmDialog
         open={target !== null}

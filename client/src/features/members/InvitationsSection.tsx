@@ -7,6 +7,7 @@ import { useFormat } from '../../i18n/format.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { LoadMore } from '../../ui/LoadMore.tsx';
 import { QueryState } from '../../ui/QueryState.tsx';
 import { PAGE_SIZE } from './roles.ts';
 
@@ -21,8 +22,6 @@ export function InvitationsSection() {
   const [revoking, setRevoking] = useState<Invitation | null>(null);
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [loadMoreError, setLoadMoreError] = useState<string | null>(null);
   const [focusHeading, setFocusHeading] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const connection = data?.viewer?.organization.invitations;
@@ -34,20 +33,6 @@ export function InvitationsSection() {
     heading.current?.focus();
     setFocusHeading(false);
   }, [focusHeading]);
-
-  async function showMore() {
-    const after = connection?.pageInfo.endCursor;
-    if (!after) return;
-    setLoadingMore(true);
-    setLoadMoreError(null);
-    try {
-      await fetchMore({ variables: { after } });
-    } catch (failure) {
-      setLoadMoreError(describeError(failure, t));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   async function confirmRevoke() {
     const invitation = revoking;
@@ -122,12 +107,7 @@ export function InvitationsSection() {
             </table>
           </div>
         )}
-        {loadMoreError && <Alert>{loadMoreError}</Alert>}
-        {connection?.pageInfo.hasNextPage && (
-          <Button variant="secondary" busy={loadingMore} onClick={() => void showMore()}>
-            {t('common:loadMore')}
-          </Button>
-        )}
+        <LoadMore pageInfo={connection?.pageInfo} rows={pending.length} load={(after) => fetchMore({ variables: { after } })} />
       </QueryState>
       <ConfirmDialog
         open={revoking !== null}

@@ -32,9 +32,7 @@ export default function MembersPage() {
         loading={loading}
         error={error}
         retry={() => void refetch()}
-        loadMore={async (after) => {
-          await fetchMore({ variables: { after } });
-        }}
+        loadMore={(after) => fetchMore({ variables: { after } })}
       />
       {canInvite && <InvitationsSection />}
     </>

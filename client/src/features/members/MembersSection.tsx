@@ -17,6 +17,7 @@ import { useFormat } from '../../i18n/format.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { LoadMore } from '../../ui/LoadMore.tsx';
 import { QueryState } from '../../ui/QueryState.tsx';
 import { assignableRoles } from './roles.ts';
 
@@ -37,7 +38,7 @@ interface MembersSectionProps {
   loading: boolean;
   error: ErrorLike | undefined;
   retry(): void;
-  loadMore(after: string): Promise<void>;
+  loadMore(after: string): Promise<unknown>;
 }
 
 export function MembersSection({ connection, loading, error, retry, loadMore }: MembersSectionProps) {
@@ -47,9 +48,6 @@ export function MembersSection({ connection, loading, error, retry, loadMore }: 
   const [notice, setNotice] = useState<string | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [removeError, setRemoveError] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [loadMoreError, setLoadMoreError] = useState<string | null>(null);
-  const [focusRow, setFocusRow] = useState<number | null>(null);
   const [focusHeading, setFocusHeading] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const table = useRef<HTMLTableElement>(null);
@@ -64,29 +62,6 @@ export function MembersSection({ connection, loading, error, retry, loadMore }: 
     heading.current?.focus();
     setFocusHeading(false);
   }, [focusHeading]);
-
-  // After "Load more", continue where the new rows begin.
-  useEffect(() => {
-    if (focusRow === null || nodes.length <= focusRow) return;
-    table.current?.querySelectorAll<HTMLElement>('tbody tr > td:first-child')[focusRow]?.focus();
-    setFocusRow(null);
-  }, [focusRow, nodes.length]);
-
-  async function showMore() {
-    const after = connection?.pageInfo.endCursor;
-    if (!after) return;
-    const before = nodes.length;
-    setLoadingMore(true);
-    setLoadMoreError(null);
-    try {
-      await loadMore(after);
-      setFocusRow(before);
-    } catch (failure) {
-      setLoadMoreError(describeError(failure, t));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   async function confirmRemove() {
     const member = removing;
@@ -171,12 +146,7 @@ export function MembersSection({ connection, loading, error, retry, loadMore }: 
             </tbody>
           </table>
         </div>
-        {loadMoreError && <Alert>{loadMoreError}</Alert>}
-        {connection?.pageInfo.hasNextPage && (
-          <Button variant="secondary" busy={loadingMore} onClick={() => void showMore()}>
-            {t('common:loadMore')}
-          </Button>
-        )}
+        <LoadMore pageInfo={connection?.pageInfo} rows={nodes.length} load={loadMore} table={table} />
       </QueryState>
       <ConfirmDialog
         open={removing !== null}
