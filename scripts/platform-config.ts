@@ -1,5 +1,6 @@
 import { parseConfig, type Environment } from '@platform/kit';
 import { gatewaySettings } from '@platform/gateway';
+import { billingSettings } from '@platform/billing';
 import { identitySettings } from '@platform/identity';
 import { z } from 'zod';
 
@@ -26,14 +27,21 @@ export function platformSettings(env: Environment = process.env) {
       return undefined;
     }
   };
+  const demo = attempt(() => parseConfig(demoEnvironment, env));
+  const seed = demo && (demo.DEMO_SEED === undefined ? demo.NODE_ENV !== 'production' : demo.DEMO_SEED === 'true' || demo.DEMO_SEED === '1');
   // The subgraphs listen on the registry's ports in the embedded default; PORT and HOST are the gateway's.
-  const subgraphEnv = { ...env, PORT: undefined, HOST: undefined };
+  // With the demo seeded, its owner also runs the platform (the plan catalog) unless operators are named.
+  const subgraphEnv = {
+    ...env,
+    PORT: undefined,
+    HOST: undefined,
+    PLATFORM_OPERATOR_EMAILS: env.PLATFORM_OPERATOR_EMAILS ?? (seed ? demo?.DEMO_OWNER_EMAIL : undefined),
+  };
   const gateway = attempt(() => gatewaySettings(env));
   const identity = attempt(() => identitySettings(subgraphEnv));
-  const demo = attempt(() => parseConfig(demoEnvironment, env));
-  if (problems.length > 0 || !gateway || !identity || !demo) {
+  const billing = attempt(() => billingSettings(subgraphEnv));
+  if (problems.length > 0 || !gateway || !identity || !billing || !demo) {
     throw Object.assign(new Error(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`), { problems });
   }
-  const seed = demo.DEMO_SEED === undefined ? demo.NODE_ENV !== 'production' : demo.DEMO_SEED === 'true' || demo.DEMO_SEED === '1';
-  return { gateway, identity, demo: { ...demo, seed } };
+  return { gateway, identity, billing, demo: { ...demo, seed: Boolean(seed) } };
 }

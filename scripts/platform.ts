@@ -1,12 +1,20 @@
 import { createGateway, type GatewaySettings, type RunningGateway } from '@platform/gateway';
+import { startBilling, type BillingSettings, type Clock, type RunningBilling } from '@platform/billing';
 import { identity, seedDemo, type IdentitySettings, type IdentityServices } from '@platform/identity';
-import { createInfrastructure, type Infrastructure, type Logger, type RunningSubgraph, startSubgraph } from '@platform/kit';
+import { createInfrastructure, type Infrastructure, type Logger, type MailTransport, type RunningSubgraph, startSubgraph } from '@platform/kit';
 import { SUBGRAPHS } from '@platform/schema';
 
 export interface PlatformOptions {
   gateway: GatewaySettings;
   identity: IdentitySettings;
+  billing: BillingSettings;
+  /** Billing's clock; tests move it forward. Default: the system clock. */
+  billingClock?: Clock;
+  /** Run billing's scheduler on its interval (default true); tests run it by hand. */
+  billingSchedule?: boolean;
   logger: Logger;
+  /** Where mail goes: SMTP, or the outbox (the log) by default. */
+  mail?: MailTransport;
   redisUrl?: string;
   /** Prefix of Redis keys and channels; tests give each file its own. */
   namespace?: string;
@@ -22,6 +30,7 @@ export interface PlatformOptions {
 export interface RunningPlatform {
   gateway: RunningGateway;
   identity: RunningSubgraph<IdentityServices>;
+  billing: RunningBilling;
   infra: Infrastructure;
   demoOrganizationId?: string;
   close(): Promise<void>;
@@ -46,6 +55,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     infra,
     signingSecret: options.gateway.secrets.internalSigningSecret,
     database: options.database,
+    mail: options.mail,
     port: port('identity'),
   });
   let demoOrganizationId: string | undefined;
@@ -56,15 +66,31 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       members: DEMO_MEMBERS,
     });
   }
-  const gatewaySettings = { ...options.gateway, subgraphUrls: { ...options.gateway.subgraphUrls, identity: identitySubgraph.url } };
+  const billing = await startBilling({
+    settings: { ...options.billing, identityUrl: identitySubgraph.url },
+    clock: options.billingClock,
+    schedule: options.billingSchedule,
+    logger: options.logger,
+    infra,
+    signingSecret: options.gateway.secrets.internalSigningSecret,
+    database: options.database,
+    mail: options.mail,
+    port: port('billing'),
+  });
+  const gatewaySettings = {
+    ...options.gateway,
+    subgraphUrls: { ...options.gateway.subgraphUrls, identity: identitySubgraph.url, billing: billing.subgraph.url },
+  };
   const gateway = await (await createGateway({ settings: gatewaySettings, infra, logger: options.logger })).listen(options.port, options.host);
   return {
     gateway,
     identity: identitySubgraph,
+    billing,
     infra,
     demoOrganizationId,
     async close() {
       await gateway.close();
+      await billing.close();
       await identitySubgraph.close();
       await infra.close();
     },

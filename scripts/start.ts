@@ -1,6 +1,6 @@
 /** `npm start`: the whole platform on its embedded default (or PostgreSQL and Redis when their URLs are set). */
 import { ensureWebAppBuilt, WEB_APP_DIST } from '@platform/client/build';
-import { createLogger } from '@platform/kit';
+import { createLogger, createMailTransport, mailSettings } from '@platform/kit';
 import { platformSettings } from './platform-config.ts';
 import { DEMO_MEMBERS, startPlatform } from './platform.ts';
 
@@ -11,7 +11,7 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-const { gateway, identity, demo } = settings;
+const { gateway, identity, billing, demo } = settings;
 const logger = createLogger({ service: 'platform', level: identity.env.LOG_LEVEL });
 
 // Production images build the app when they are made; everywhere else it is built here when stale.
@@ -19,10 +19,13 @@ if (gateway.settings.webAppDir === WEB_APP_DIST && gateway.settings.nodeEnv !== 
   await ensureWebAppBuilt((message) => console.log(message));
 }
 
+const mail = createMailTransport(mailSettings(identity.env));
 const platform = await startPlatform({
   gateway: gateway.settings,
   identity: identity.settings,
+  billing: billing.settings,
   logger,
+  mail,
   redisUrl: gateway.env.REDIS_URL,
   database: { databaseUrl: gateway.env.DATABASE_URL, dataDir: gateway.env.DATA_DIR },
   port: gateway.env.PORT,
@@ -42,12 +45,14 @@ const lines = [
   `  Explorer      ${base}/explorer`,
   `  Health        ${base}/healthz   ${base}/readyz`,
   `  identity      ${platform.identity.url} (subgraph: accepts only requests signed by the gateway)`,
+  `  billing       ${platform.billing.subgraph.url} (subgraph; payments: ${billing.settings.provider.kind === 'stripe' ? 'Stripe' : 'sandbox, Stripe test cards such as 4242 4242 4242 4242'})`,
 ];
 if (demo.seed) {
   lines.push(
     '',
     `Demo organization "${demo.DEMO_ORGANIZATION_NAME}": sign in as ${demo.DEMO_OWNER_EMAIL} / ${demo.DEMO_OWNER_PASSWORD}`,
     `  members (same password): ${DEMO_MEMBERS.map((member) => `${member.email} (${member.role})`).join(', ')}`,
+    `  ${identity.settings.platformOperatorEmails.join(', ')} is also a platform operator (manages the plan catalog)`,
   );
 }
 console.log(lines.join('\n') + '\n');
@@ -58,6 +63,7 @@ async function stop(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   await platform.close();
+  await mail.close();
   process.exit(0);
 }
 process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,4 +1,5 @@
 /** The platform in-process, as the benchmarks start it: test settings, silent logs, a temporary data folder. */
+import { billingSettings } from '@platform/billing';
 import { gatewaySettings } from '@platform/gateway';
 import { identitySettings, type IdentitySettings } from '@platform/identity';
 import { createLogger } from '@platform/kit';
@@ -37,11 +38,13 @@ export async function startBenchPlatform(options: { seedDemo: boolean; onQuery?:
   };
   const gateway = gatewaySettings(env).settings;
   const identity = identitySettings(env).settings;
+  const billing = billingSettings(env).settings;
   let platform: RunningPlatform;
   try {
     platform = await startPlatform({
       gateway,
       identity,
+      billing,
       logger: createLogger({ service: 'bench', level: 'silent' }),
       database: { dataDir, onQuery: options.onQuery },
       port: 0,

@@ -1,20 +1,18 @@
 import { createHash } from 'node:crypto';
-import { encodeEnvelope, revocations, signEncodedEnvelope, verifyAccessToken, ENVELOPE_HEADER, SIGNATURE_HEADER, type KeyValueStore, type Logger } from '@platform/kit';
-import { ANONYMOUS, ROLE_PERMISSIONS, type Principal } from '@platform/schema';
-import type { Dispatcher } from 'undici';
-import { fetch } from 'undici';
+import { InternalCallError, revocations, verifyAccessToken, type InternalClient, type KeyValueStore, type Logger } from '@platform/kit';
+import { ANONYMOUS, OPERATOR_PERMISSIONS, ROLE_PERMISSIONS, type Principal } from '@platform/schema';
 
 /** A credential that was presented and refused: the request ends with UNAUTHENTICATED. */
 export class CredentialError extends Error {}
 
 export interface AuthenticatorOptions {
   accessTokenSecret: string;
-  signingSecret: string;
   kv: KeyValueStore;
-  /** The identity subgraph's base URL (without /graphql), for API key verification. */
-  identityBaseUrl: string;
+  /** The identity subgraph's URL (its /graphql), for API key verification. */
+  identityUrl: string;
   apiKeyCacheSeconds: number;
-  dispatcher: Dispatcher;
+  /** Signs the verification call the way the gateway signs every subgraph request. */
+  internal: InternalClient;
   logger: Logger;
 }
 
@@ -56,7 +54,7 @@ export class Authenticator {
       userId: claims.userId,
       organizationId: claims.organizationId,
       role: claims.role,
-      permissions: ROLE_PERMISSIONS[claims.role],
+      permissions: claims.operator ? [...ROLE_PERMISSIONS[claims.role], ...OPERATOR_PERMISSIONS] : ROLE_PERMISSIONS[claims.role],
       sessionId: claims.sessionId,
     };
   }
@@ -89,24 +87,18 @@ export class Authenticator {
   }
 
   private async verifyApiKey(secret: string, requestId: string): Promise<Principal | null> {
-    const body = JSON.stringify({ secret });
-    const envelope = encodeEnvelope({ principal: ANONYMOUS, requestId, clientIp: null, userAgent: 'gateway', issuedAt: Date.now() });
-    const response = await fetch(`${this.options.identityBaseUrl}/internal/api-keys/verify`, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'x-request-id': requestId,
-        [ENVELOPE_HEADER]: envelope,
-        [SIGNATURE_HEADER]: signEncodedEnvelope(this.options.signingSecret, envelope, body),
-      },
-      dispatcher: this.options.dispatcher,
-    });
-    if (!response.ok) {
-      this.options.logger.error({ status: response.status, requestId }, 'API key verification failed');
+    try {
+      const result = await this.options.internal.post<{ principal: Principal | null }>(
+        this.options.identityUrl,
+        '/internal/api-keys/verify',
+        { secret },
+        { principal: ANONYMOUS, requestId },
+      );
+      return result.principal;
+    } catch (error) {
+      const { status, reason } = error instanceof InternalCallError ? error : { status: undefined, reason: 'UNEXPECTED' };
+      this.options.logger.error({ status, reason, requestId }, 'API key verification failed');
       throw new Error('API key verification is unavailable');
     }
-    const result = (await response.json()) as { principal: Principal | null };
-    return result.principal;
   }
 }

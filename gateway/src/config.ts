@@ -31,6 +31,8 @@ export const gatewayEnvironment = platformEnvironment.extend({
   SUPERGRAPH_PATH: z.string().optional(),
   /** The built web app served at /; default client/dist. Empty: serve no app (API only). */
   WEB_APP_DIR: z.string().optional(),
+  /** Set when billing takes payments through Stripe: the web app's pages then allow Stripe.js (its CSP). */
+  STRIPE_PUBLISHABLE_KEY: z.string().startsWith('pk_').optional(),
   ...Object.fromEntries(
     SUBGRAPHS.map(({ name }) => [`${name.toUpperCase()}_URL`, z.string().url().default(defaultSubgraphUrl(name))]),
   ),
@@ -52,6 +54,8 @@ export interface GatewaySettings {
   watchSupergraph: boolean;
   /** The built web app's folder, or null to serve none. */
   webAppDir: string | null;
+  /** Whether the web app loads Stripe.js (Stripe is the payment provider). */
+  webAppUsesStripe: boolean;
 }
 
 export const DEFAULT_WEB_APP_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
@@ -81,6 +85,7 @@ export function gatewaySettings(env: Environment = process.env): { env: GatewayE
       supergraphPath: parsed.SUPERGRAPH_PATH,
       watchSupergraph: parsed.NODE_ENV === 'development',
       webAppDir: parsed.WEB_APP_DIR === undefined ? DEFAULT_WEB_APP_DIR : parsed.WEB_APP_DIR.trim() || null,
+      webAppUsesStripe: parsed.STRIPE_PUBLISHABLE_KEY !== undefined,
     },
   };
 }

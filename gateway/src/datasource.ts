@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ENVELOPE_HEADER, SIGNATURE_HEADER, signEncodedEnvelope } from '@platform/kit';
+import { ENVELOPE_HEADER, SIGNATURE_HEADER, signEncodedEnvelope, type InternalFetch } from '@platform/kit';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context.ts';
 
@@ -26,6 +26,11 @@ export function createSigningFetcher(secret: string, dispatcher: Dispatcher) {
     if (envelope) headers.set(SIGNATURE_HEADER, signEncodedEnvelope(secret, envelope, body));
     return undiciFetch(url, { method: init.method ?? 'POST', headers, body, dispatcher });
   };
+}
+
+/** fetch over the keep-alive agent, for the internal client (API key verification, edge routes). */
+export function createInternalFetch(dispatcher: Dispatcher): InternalFetch {
+  return async (url, init) => (await undiciFetch(url, { ...init, dispatcher })) as unknown as Response;
 }
 
 /** Carries the request id and the principal envelope to every subgraph call of an operation. */

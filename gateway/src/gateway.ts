@@ -3,12 +3,14 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   closeServer,
+  createInternalClient,
   encodeEnvelope,
   ENVELOPE_HEADER,
   executeWithApollo,
   HttpError,
   maskError,
   newId,
+  readBodyBytes,
   readGraphQLBody,
   sendJson,
   sendRequestError,
@@ -22,11 +24,14 @@ import { GraphQLError } from 'graphql';
 import { watch, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Authenticator, CredentialError } from './auth.ts';
 import { OperationAuthorizer } from './authorization.ts';
 import type { GatewaySettings } from './config.ts';
 import type { GatewayContext } from './context.ts';
-import { createSigningFetcher, createSubgraphAgent, PlatformDataSource } from './datasource.ts';
+import { createInternalFetch, createSigningFetcher, createSubgraphAgent, PlatformDataSource } from './datasource.ts';
 import { serveExplorer } from './explorer.ts';
 import { serveWebApp } from './web-app.ts';
 import { aliasLimit, depthLimit, directiveLimit } from './limits.ts';
@@ -45,6 +50,12 @@ export interface RunningGateway {
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
 
+/** Stripe's events are a few KiB; anything near this is not one. */
+const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+/** The largest JSON answer to a webhook relayed as is; Stripe only reads the status. */
+const WEBHOOK_REPLY_LIMIT_BYTES = 4096;
+const INVOICE_PDF_PATH = /^\/downloads\/invoices\/([A-Za-z0-9_-]{1,64})\.pdf$/;
+
 function readSupergraph(settings: GatewaySettings): string {
   return settings.supergraphPath ? readFileSync(settings.supergraphPath, 'utf8') : readCheckedInSupergraph();
 }
@@ -53,7 +64,13 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
   const log = logger.child({ component: 'gateway' });
   const agent = createSubgraphAgent(settings.subgraphTimeoutMs);
   const fetcher = createSigningFetcher(settings.secrets.internalSigningSecret, agent);
-  const webApp = settings.webAppDir ? serveWebApp(settings.webAppDir) : null;
+  const internal = createInternalClient({
+    secret: settings.secrets.internalSigningSecret,
+    fetch: createInternalFetch(agent),
+    timeoutMs: settings.subgraphTimeoutMs,
+    userAgent: 'gateway',
+  });
+  const webApp = settings.webAppDir ? serveWebApp(settings.webAppDir, { stripe: settings.webAppUsesStripe }) : null;
   let authorizer: OperationAuthorizer | undefined;
   let supergraphSdl = readSupergraph(settings);
 
@@ -126,11 +143,10 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
 
   const authenticator = new Authenticator({
     accessTokenSecret: settings.secrets.accessTokenSecret,
-    signingSecret: settings.secrets.internalSigningSecret,
     kv: infra.kv,
-    identityBaseUrl: (settings.subgraphUrls.identity ?? '').replace(/\/graphql$/, ''),
+    identityUrl: settings.subgraphUrls.identity ?? '',
     apiKeyCacheSeconds: settings.apiKeyCacheSeconds,
-    dispatcher: agent,
+    internal,
     logger: log,
   });
 
@@ -188,13 +204,128 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
     await executeWithApollo(apollo, request, response, body, async () => context, headers);
   }
 
+  /**
+   * Stripe's events, passed to billing byte for byte (Stripe signs the raw body; billing checks that
+   * signature). No CORS and no CSRF check: the caller is Stripe's servers, not a browser.
+   */
+  async function handleStripeWebhook(request: IncomingMessage, response: ServerResponse, requestId: string, headers: Record<string, string>): Promise<void> {
+    if (request.method !== 'POST') {
+      sendRequestError(response, new HttpError(405, 'BAD_REQUEST', 'Only POST is accepted here.'), { ...headers, allow: 'POST' });
+      return;
+    }
+    const billingUrl = settings.subgraphUrls.billing;
+    if (!billingUrl) {
+      sendJson(response, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] }, headers);
+      return;
+    }
+    const signature = request.headers['stripe-signature'];
+    if (typeof signature !== 'string' || signature.length === 0 || signature.length > 2048) {
+      sendRequestError(response, new HttpError(400, 'BAD_REQUEST', 'A Stripe webhook needs its Stripe-Signature header.'), headers);
+      return;
+    }
+    const body = await readBodyBytes(request, WEBHOOK_BODY_LIMIT_BYTES);
+    let answer: Response;
+    try {
+      answer = await internal.send(billingUrl, '/internal/webhooks/stripe', body, {
+        principal: ANONYMOUS,
+        requestId,
+        clientIp: clientIpOf(request, settings.trustProxy),
+        userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+        contentType: request.headers['content-type'] ?? 'application/json',
+        headers: { 'stripe-signature': signature },
+      });
+    } catch (error) {
+      log.error({ err: error, requestId }, 'could not pass a Stripe webhook to billing');
+      sendJson(response, 503, { received: false, error: 'Billing is unavailable; the event will be retried.' }, headers);
+      return;
+    }
+    const text = await answer.text();
+    let reply: unknown = null;
+    if (Buffer.byteLength(text) <= WEBHOOK_REPLY_LIMIT_BYTES) {
+      try {
+        reply = JSON.parse(text);
+      } catch {
+        // not JSON: answer with the status alone
+      }
+    }
+    sendJson(response, answer.status, reply !== null && typeof reply === 'object' ? reply : { received: answer.ok }, headers);
+  }
+
+  /**
+   * An invoice PDF behind a signed, expiring link. Billing checks the link and renders the file; the
+   * gateway passes the answer through and keeps it out of every cache.
+   */
+  async function handleInvoiceDownload(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string, headers: Record<string, string>): Promise<void> {
+    const match = INVOICE_PDF_PATH.exec(url.pathname);
+    const billingUrl = settings.subgraphUrls.billing;
+    if (!match || !billingUrl) {
+      sendJson(response, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] }, headers);
+      return;
+    }
+    if (request.method !== 'GET') {
+      sendRequestError(response, new HttpError(405, 'BAD_REQUEST', 'Only GET is accepted here.'), { ...headers, allow: 'GET' });
+      return;
+    }
+    const expires = url.searchParams.get('expires');
+    const signature = url.searchParams.get('signature');
+    if (!expires || !signature || expires.length > 32 || signature.length > 512) {
+      sendRequestError(response, new HttpError(400, 'BAD_REQUEST', 'This download link is incomplete; open the invoice again to get a new one.'), headers);
+      return;
+    }
+    let answer: Response;
+    try {
+      answer = await internal.send(billingUrl, '/internal/invoices/pdf', JSON.stringify({ invoiceId: match[1], expires, signature }), {
+        principal: ANONYMOUS,
+        requestId,
+        clientIp: clientIpOf(request, settings.trustProxy),
+        userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+      });
+    } catch (error) {
+      log.error({ err: error, requestId }, 'could not fetch an invoice PDF from billing');
+      sendRequestError(response, new HttpError(503, 'INTERNAL_SERVER_ERROR', 'Invoices are unavailable right now; try again in a moment.'), { ...headers, 'retry-after': '5' });
+      return;
+    }
+    const passed: Record<string, string> = {
+      ...headers,
+      'content-type': answer.headers.get('content-type') ?? 'application/octet-stream',
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    };
+    for (const name of ['content-disposition', 'content-length']) {
+      const value = answer.headers.get(name);
+      if (value) passed[name] = value;
+    }
+    response.writeHead(answer.status, passed);
+    if (!answer.body) {
+      response.end();
+      return;
+    }
+    try {
+      await pipeline(Readable.fromWeb(answer.body as WebReadableStream<Uint8Array>), response);
+    } catch (error) {
+      // The browser went away mid-download: nothing to answer, nothing to log.
+      if ((error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    }
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : newId('req');
-    const headers = { 'x-request-id': requestId, ...corsHeaders(request) };
+    // Webhooks and downloads are not called from the app's pages: no CORS headers for them.
+    const edge = url.pathname === '/webhooks/stripe' || url.pathname.startsWith('/downloads/');
+    const headers: Record<string, string> = edge ? { 'x-request-id': requestId } : { 'x-request-id': requestId, ...corsHeaders(request) };
     response.setHeader('x-request-id', requestId);
     try {
+      if (url.pathname === '/webhooks/stripe') {
+        await handleStripeWebhook(request, response, requestId, headers);
+        return;
+      }
+      if (url.pathname.startsWith('/downloads/')) {
+        await handleInvoiceDownload(request, response, url, requestId, headers);
+        return;
+      }
       if (url.pathname === '/graphql') {
         if (request.method === 'OPTIONS') {
           response.writeHead(204, headers).end();

@@ -30,20 +30,30 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.webmani
  * The app's own origin for everything; no inline script or style, no framing. `connect-src 'self'`
  * covers the same-origin WebSocket of subscriptions.
  */
-export const WEB_APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const WEB_APP_CSP = webAppCsp({ stripe: false });
+
+/**
+ * The CSP of the app's pages. With Stripe as the payment provider, Stripe.js and its card frames
+ * are allowed from Stripe's own origins, as Stripe documents; nothing else is.
+ */
+export function webAppCsp(options: { stripe: boolean }): string {
+  const stripe = (...sources: string[]) => (options.stripe ? ` ${sources.join(' ')}` : '');
+  return [
+    "default-src 'self'",
+    `script-src 'self'${stripe('https://js.stripe.com', 'https://*.js.stripe.com')}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${stripe('https://api.stripe.com')}`,
+    `frame-src 'self'${stripe('https://js.stripe.com', 'https://*.js.stripe.com', 'https://hooks.stripe.com')}`,
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -67,10 +77,11 @@ export interface WebApp {
 }
 
 /** Paths the app never owns: they fall through to the gateway's 404 instead of index.html. */
-const NOT_APP = /^\/(graphql|explorer|healthz|readyz|internal|webhooks)(\/|$)/;
+const NOT_APP = /^\/(graphql|explorer|healthz|readyz|internal|webhooks|downloads)(\/|$)/;
 
 /** The app in `root`; until a build puts index.html there, every request falls through. */
-export function serveWebApp(root: string): WebApp {
+export function serveWebApp(root: string, options: { stripe?: boolean } = {}): WebApp {
+  const csp = webAppCsp({ stripe: options.stripe ?? false });
   const cache = new Map<string, CachedFile>();
 
   function load(path: string): CachedFile | null {
@@ -108,7 +119,7 @@ export function serveWebApp(root: string): WebApp {
       vary: 'accept-encoding',
       ...SECURITY_HEADERS,
     };
-    if (html) headers['content-security-policy'] = WEB_APP_CSP;
+    if (html) headers['content-security-policy'] = csp;
     if (request.headers['if-none-match'] === file.etag) {
       response.writeHead(304, headers).end();
       return;

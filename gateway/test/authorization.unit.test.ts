@@ -1,12 +1,14 @@
 import { Supergraph } from '@apollo/federation-internals';
 import { readCheckedInSupergraph } from '@platform/schema/compose.ts';
-import { ROLE_PERMISSIONS, readAccessMap, accessRuleFor, type Principal } from '@platform/schema';
+import { OPERATOR_PERMISSIONS, ROLE_PERMISSIONS, readAccessMap, accessRuleFor, type Principal } from '@platform/schema';
 import { buildSchema, parse, type GraphQLObjectType, type OperationDefinitionNode, getNamedType, isLeafType, isObjectType } from 'graphql';
 import { OperationAuthorizer } from '../src/authorization.ts';
 
 const anonymous: Principal = { kind: 'anonymous' };
 const member: Principal = { kind: 'user', userId: 'usr_1', organizationId: 'org_1', role: 'member', permissions: ROLE_PERMISSIONS.member, sessionId: 'ses_1' };
 const owner: Principal = { ...member, role: 'owner', permissions: ROLE_PERMISSIONS.owner } as Principal;
+/** An owner who also runs the platform: holds every permission there is. */
+const operator: Principal = { ...member, role: 'owner', permissions: [...ROLE_PERMISSIONS.owner, ...OPERATOR_PERMISSIONS] } as Principal;
 
 const ACCESS = 'directive @access(public: Boolean = false, permission: String) on FIELD_DEFINITION | OBJECT | INTERFACE\n';
 
@@ -36,8 +38,12 @@ describe('deny by default, across the whole supergraph', () => {
         expect(asAnonymous).toBeNull();
       } else {
         expect(asAnonymous?.extensions.code).toBe('UNAUTHENTICATED');
+        const asOperator = await authorizer.authorize(document, operation, { principal: operator });
+        expect(asOperator).toBeNull();
+      }
+      if (rule!.kind === 'permission' && OPERATOR_PERMISSIONS.includes(rule!.permission as never)) {
         const asOwner = await authorizer.authorize(document, operation, { principal: owner });
-        expect(asOwner).toBeNull();
+        expect(asOwner?.extensions.code).toBe('FORBIDDEN');
       }
       if (rule!.kind === 'permission' && !ROLE_PERMISSIONS.member.includes(rule!.permission as never)) {
         const asMember = await authorizer.authorize(document, operation, { principal: member });

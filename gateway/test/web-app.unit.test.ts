@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
-import { serveWebApp, WEB_APP_CSP } from '../src/web-app.ts';
+import { serveWebApp, WEB_APP_CSP, webAppCsp } from '../src/web-app.ts';
 
 let root: string;
 let server: Server;
@@ -54,8 +54,17 @@ describe('the web app as the gateway serves it', () => {
     expect(page.headers['content-security-policy']).toBe(WEB_APP_CSP);
     expect(WEB_APP_CSP).toContain("script-src 'self'");
     expect(WEB_APP_CSP).toContain("frame-ancestors 'none'");
+    expect(WEB_APP_CSP).not.toContain('stripe');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.body.toString()).toContain('<title>App</title>');
+  });
+
+  it('lets Stripe.js and its card frames in only when Stripe takes the payments', () => {
+    const withStripe = webAppCsp({ stripe: true });
+    expect(withStripe).toContain("script-src 'self' https://js.stripe.com https://*.js.stripe.com");
+    expect(withStripe).toContain("frame-src 'self' https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com");
+    expect(withStripe).toContain("connect-src 'self' https://api.stripe.com");
+    expect(withStripe).toContain("frame-ancestors 'none'");
   });
 
   it('serves hashed assets as immutable, compressed when the browser accepts it, and answers 304 to a matching ETag', async () => {
@@ -78,8 +87,10 @@ describe('the web app as the gateway serves it', () => {
     expect((await get('/assets/app-old.js')).status).toBe(404);
   });
 
-  it('leaves the API, the explorer and health paths to the gateway', async () => {
-    for (const path of ['/graphql', '/explorer', '/healthz', '/readyz', '/internal/x']) expect((await get(path)).body.toString()).toBe('not the app');
+  it('leaves the API, the explorer, health, webhooks and downloads to the gateway', async () => {
+    for (const path of ['/graphql', '/explorer', '/healthz', '/readyz', '/internal/x', '/webhooks/stripe', '/downloads', '/downloads/invoices/inv_1.pdf']) {
+      expect((await get(path)).body.toString()).toBe('not the app');
+    }
   });
 
   it('never serves a file outside its folder', async () => {

@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'support.manage': 'Answer, assign and close support tickets.',
   'analytics.read': 'See usage, analytics and reports.',
   'audit.read': 'Read the audit log.',
+  'platform.manage': 'Platform operators only: manage the plan catalog and coupons. No organization role holds it.',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -25,7 +26,10 @@ export type Permission = keyof typeof PERMISSIONS;
 export const ROLES = ['owner', 'admin', 'member', 'billing_manager', 'support_agent', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 
-const everything = Object.keys(PERMISSIONS) as Permission[];
+/** Held by platform operators (a flag on their user), never through an organization role. */
+export const OPERATOR_PERMISSIONS: readonly Permission[] = ['platform.manage'];
+
+const everything = (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => !OPERATOR_PERMISSIONS.includes(permission));
 
 /** What each role may do. Owners hold everything; the last owner is protected by the identity domain. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {

@@ -21,6 +21,18 @@ export type Principal =
       permissions: readonly Permission[];
       /** The user who created the key; actions are attributed to the key, not to them. */
       createdByUserId: string;
+    }
+  | {
+      /**
+       * The platform itself acting for one organization: scheduled renewals, provider webhooks. Made
+       * only inside a subgraph for its own background work; the gateway never issues it, so it never
+       * arrives over HTTP, and it holds no permissions.
+       */
+      kind: 'system';
+      organizationId: string;
+      permissions: readonly Permission[];
+      /** What is acting, for logs and audit: 'billing.scheduler', 'billing.webhook'. */
+      actor: string;
     };
 
 export type AuthenticatedPrincipal = Exclude<Principal, { kind: 'anonymous' }>;
@@ -29,4 +41,9 @@ export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
 export function isAuthenticated(principal: Principal): principal is AuthenticatedPrincipal {
   return principal.kind !== 'anonymous';
+}
+
+/** The principal background work of a subgraph runs as, for one organization. */
+export function systemPrincipal(organizationId: string, actor: string): Principal {
+  return { kind: 'system', organizationId, permissions: [], actor };
 }

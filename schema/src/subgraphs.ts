@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_SDL_HEADER } from './access.ts';
 
 /** Every subgraph of the platform, with the port it listens on in the embedded default. */
-export const SUBGRAPHS = [{ name: 'identity', port: 4001 }] as const;
+export const SUBGRAPHS = [
+  { name: 'identity', port: 4001 },
+  { name: 'billing', port: 4002 },
+] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 

@@ -1,5 +1,5 @@
 import { accessRuleFor, readAccessMap, shieldRuleOf, unknownPermissions } from '../src/access.ts';
-import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../src/permissions.ts';
+import { OPERATOR_PERMISSIONS, PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../src/permissions.ts';
 import { deny } from '../src/shield.ts';
 
 const sdl = /* GraphQL */ `
@@ -47,9 +47,10 @@ describe('the permission registry', () => {
     for (const description of Object.values(PERMISSIONS)) expect(description.length).toBeGreaterThan(10);
   });
 
-  it('gives every role only known permissions, owners all of them, and billing management to owners and billing managers only', () => {
+  it('gives every role only known permissions, owners all but the operators\' ones, and billing management to owners and billing managers only', () => {
     for (const role of ROLES) for (const permission of ROLE_PERMISSIONS[role]) expect(PERMISSIONS).toHaveProperty([permission]);
-    expect([...ROLE_PERMISSIONS.owner].sort()).toEqual(Object.keys(PERMISSIONS).sort());
+    expect([...ROLE_PERMISSIONS.owner, ...OPERATOR_PERMISSIONS].sort()).toEqual(Object.keys(PERMISSIONS).sort());
+    for (const role of ROLES) expect(ROLE_PERMISSIONS[role].filter((permission) => OPERATOR_PERMISSIONS.includes(permission))).toEqual([]);
     expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('billing.manage'))).toEqual(['owner', 'billing_manager']);
   });
 

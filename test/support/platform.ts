@@ -1,6 +1,8 @@
 import { gatewaySettings } from '@platform/gateway';
+import { billingSettings } from '@platform/billing';
 import { identitySettings, type IdentityServices } from '@platform/identity';
-import { createLogger, createScratchDatabase, MailMessage, type RunningSubgraph } from '@platform/kit';
+import type { Clock } from '@platform/billing';
+import { createLogger, createScratchDatabase, MailMessage, type MailTransport, type RunningSubgraph } from '@platform/kit';
 import { backing } from './test-env.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,7 +37,7 @@ export { backing };
  * The whole platform for one test file: gateway and subgraphs on free ports, its own database
  * (SQLite in memory, or a fresh PostgreSQL database) and its own Redis namespace.
  */
-export async function startTestPlatform(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void; billingClock?: Clock; mail?: MailTransport } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-test-'));
   const baseEnv = {
     NODE_ENV: 'test',
@@ -51,6 +53,10 @@ export async function startTestPlatform(env: Record<string, string> = {}, option
   const platform = await startPlatform({
     gateway: gatewaySettings(baseEnv).settings,
     identity: identitySettings(baseEnv).settings,
+    billing: billingSettings(baseEnv).settings,
+    billingClock: options.billingClock,
+    billingSchedule: false,
+    mail: options.mail,
     logger,
     redisUrl: backing.redisUrl,
     namespace: `test_${randomBytes(6).toString('hex')}`,
@@ -77,7 +83,12 @@ export async function startTestPlatform(env: Record<string, string> = {}, option
       return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult['body'] } as never;
     },
     async mailTo(email) {
-      return platform.identity.db.em.fork().find(MailMessage, { to: email.toLowerCase() }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      const where = { to: email.toLowerCase() };
+      const [fromIdentity, fromBilling] = await Promise.all([
+        platform.identity.db.em.fork().find(MailMessage, where),
+        platform.billing.subgraph.db.em.fork().find(MailMessage, where),
+      ]);
+      return [...fromIdentity, ...fromBilling].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
     },
     async close() {
       await platform.close();

@@ -20,5 +20,6 @@ export const APP_PAGES: AppPage[] = [
   { path: '', label: 'home', load: () => import('../features/home/HomePage.tsx') },
   { path: 'members', label: 'members', permission: 'member.read', load: () => import('../features/members/MembersPage.tsx') },
   { path: 'api-keys', label: 'apiKeys', permission: 'apikey.read', load: () => import('../features/api-keys/ApiKeysPage.tsx') },
+  { path: 'billing', label: 'billing', permission: 'billing.read', load: () => import('../features/billing/BillingPage.tsx') },
   { path: 'profile', label: 'profile', load: () => import('../features/profile/ProfilePage.tsx') },
 ];

@@ -7,6 +7,10 @@ interface ConfirmDialogProps {
   title: string;
   children?: ReactNode;
   confirmLabel: string;
+  /** The label of the button that closes without acting; default "Cancel". */
+  cancelLabel?: string;
+  /** Keeps the confirm button from acting, e.g. while what it would confirm is not known yet. */
+  confirmDisabled?: boolean;
   tone?: 'danger' | 'primary';
   busy?: boolean;
   onConfirm(): void;
@@ -14,7 +18,7 @@ interface ConfirmDialogProps {
 }
 
 /** A modal built on <dialog>: focus moves in, Escape cancels, focus returns to the opener. */
-export function ConfirmDialog({ open, title, children, confirmLabel, tone = 'danger', busy, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel, confirmDisabled, tone = 'danger', busy, onConfirm, onCancel }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const { t } = useTranslation();
   useEffect(() => {
@@ -44,9 +48,9 @@ export function ConfirmDialog({ open, title, children, confirmLabel, tone = 'dan
           {children}
           <div className="dialog__actions">
             <Button variant="secondary" onClick={onCancel} disabled={busy}>
-              {t('common:cancel')}
+              {cancelLabel ?? t('common:cancel')}
             </Button>
-            <Button variant={tone} onClick={onConfirm} busy={busy}>
+            <Button variant={tone} onClick={onConfirm} busy={busy} disabled={confirmDisabled}>
               {confirmLabel}
             </Button>
           </div>

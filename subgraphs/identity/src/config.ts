@@ -17,6 +17,11 @@ export const identityEnvironment = platformEnvironment.extend({
   /** The first lock; each further failure doubles it, up to LOGIN_MAX_LOCK_SECONDS. */
   LOGIN_BASE_LOCK_SECONDS: durationSeconds(30),
   LOGIN_MAX_LOCK_SECONDS: durationSeconds(15 * 60),
+  /** People who run the platform itself (manage the plan catalog): comma-separated emails. */
+  PLATFORM_OPERATOR_EMAILS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
   /** scrypt cost (N), a power of two. */
   PASSWORD_HASH_COST: z.coerce.number().int().min(1024).default(16384).refine((value) => (value & (value - 1)) === 0, 'must be a power of two'),
 });
@@ -30,6 +35,8 @@ export interface IdentitySettings {
   invitationTtlSeconds: number;
   login: { freeFailuresPerAccount: number; freeFailuresPerIp: number; baseLockSeconds: number; maxLockSeconds: number };
   passwordHashCost: number;
+  /** Emails of platform operators; their tokens carry the operator flag. */
+  platformOperatorEmails: string[];
 }
 
 export function identitySettings(env: Environment = process.env): { env: z.infer<typeof identityEnvironment>; settings: IdentitySettings } {
@@ -51,6 +58,7 @@ export function identitySettings(env: Environment = process.env): { env: z.infer
         maxLockSeconds: parsed.LOGIN_MAX_LOCK_SECONDS,
       },
       passwordHashCost: parsed.PASSWORD_HASH_COST,
+      platformOperatorEmails: parsed.PLATFORM_OPERATOR_EMAILS,
     },
   };
 }

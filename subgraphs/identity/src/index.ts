@@ -1,4 +1,4 @@
-import { createSubgraph } from '@platform/kit';
+import { createSubgraph, HttpError } from '@platform/kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { migrations as postgresql } from '../migrations/postgresql/index.ts';
 import { migrations as sqlite } from '../migrations/sqlite/index.ts';
@@ -22,5 +22,13 @@ export const identity = createSubgraph<IdentityServices, IdentityDeps>({
     '/internal/api-keys/verify': async (body, context) => ({
       principal: await context.services.apiKeys.verify((body as { secret?: unknown } | null)?.secret),
     }),
+    /** Billing asks here for an organization's name, seats in use and owners: `{ organizationId }` -> `{ name, activeMembers, ownerEmails }`. */
+    '/internal/organizations/billing-facts': async (body, context) => {
+      const organizationId = (body as { organizationId?: unknown } | null)?.organizationId;
+      if (typeof organizationId !== 'string' || !/^org_[0-9a-z]{1,64}$/.test(organizationId)) {
+        throw new HttpError(400, 'BAD_REQUEST', "Send { organizationId: 'org_...' }.");
+      }
+      return context.services.members.billingFacts(organizationId);
+    },
   },
 });

@@ -52,17 +52,37 @@ export const platformEnvironment = z.object({
   INTERNAL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Signs access tokens (HS256). Required in production. */
   ACCESS_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How mail leaves: `smtp` (SMTP_URL), or `outbox` (kept in mail_message and logged). Default smtp when SMTP_URL is set. */
+  MAIL_TRANSPORT: z.enum(['outbox', 'smtp']).optional(),
+  /** smtp://user:password@host:587 (STARTTLS when offered) or smtps://user:password@host:465; user and password URL-encoded. */
+  SMTP_URL: z
+    .string()
+    .url('must be a URL such as smtp://user:password@mail.example.com:587')
+    .refine((value) => /^smtps?:\/\//i.test(value), 'must start with smtp:// or smtps://')
+    .optional(),
+  /** The sender of every mail: an address, or `Name <address>`. */
+  MAIL_FROM: z
+    .string()
+    .regex(/^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'must be an address or "Name <address>"')
+    .default('SaaS Platform <no-reply@localhost>'),
 });
 
 /**
  * Rules across variables, for any schema built from platformEnvironment (apply it last: zod cannot
  * extend a refined object).
  */
-export function withPlatformRules<Schema extends z.ZodType<{ NODE_ENV: string; REDIS_URL?: string }>>(schema: Schema): Schema {
-  return schema.refine((env) => env.NODE_ENV !== 'production' || env.REDIS_URL !== undefined, {
-    path: ['REDIS_URL'],
-    message: 'required in production: revocations and events must reach every process',
-  }) as Schema;
+export function withPlatformRules<Schema extends z.ZodType<{ NODE_ENV: string; REDIS_URL?: string; MAIL_TRANSPORT?: string; SMTP_URL?: string }>>(
+  schema: Schema,
+): Schema {
+  return schema
+    .refine((env) => env.NODE_ENV !== 'production' || env.REDIS_URL !== undefined, {
+      path: ['REDIS_URL'],
+      message: 'required in production: revocations and events must reach every process',
+    })
+    .refine((env) => env.MAIL_TRANSPORT !== 'smtp' || env.SMTP_URL !== undefined, {
+      path: ['SMTP_URL'],
+      message: 'required when MAIL_TRANSPORT=smtp',
+    }) as Schema;
 }
 
 export type PlatformEnvironment = z.infer<typeof platformEnvironment>;

@@ -1,7 +1,7 @@
 import type { Principal } from '@platform/schema';
 import DataLoader from 'dataloader';
 import type { EntityManager } from './db/orm.ts';
-import { MailMessage, OutboxEvent } from './db/entities.ts';
+import { MailMessage, OutboxEvent, type MailAttachment } from './db/entities.ts';
 import { newId } from './ids.ts';
 import type { Infrastructure } from './infra.ts';
 import type { Logger } from './logger.ts';
@@ -23,9 +23,39 @@ export class Loaders {
 export interface MailRequest {
   to: string;
   subject: string;
+  /** The plain-text body; every mail has one, for clients that show no HTML. */
   text: string;
+  /** An HTML alternative of `text`; default none. */
+  html?: string;
+  /** Files sent with the mail; default none. At most MAX_MAIL_ATTACHMENT_BYTES in all, decoded. */
+  attachments?: MailAttachment[];
   /** What the mail is about, e.g. 'invitation'. */
   kind: string;
+}
+
+/** The largest total size of a mail's attachments (decoded), well under what mail servers accept. */
+export const MAX_MAIL_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+const CONTENT_TYPE = /^[a-z0-9][\w.+-]*\/[a-z0-9][\w.+-]*$/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Refuses an attachment the transport could not send as given: that is the calling service's bug. */
+function checkAttachments(attachments: readonly MailAttachment[]): void {
+  let total = 0;
+  for (const attachment of attachments) {
+    const { filename, contentType, contentBase64 } = attachment;
+    if (typeof filename !== 'string' || filename.length === 0 || filename.length > 200 || /[\\/\r\n\0]/.test(filename)) {
+      throw new Error('A mail attachment needs a plain file name (no path, at most 200 characters).');
+    }
+    if (typeof contentType !== 'string' || !CONTENT_TYPE.test(contentType)) {
+      throw new Error(`Mail attachment '${filename}' needs a content type such as application/pdf.`);
+    }
+    if (typeof contentBase64 !== 'string' || contentBase64.length % 4 !== 0 || !BASE64.test(contentBase64)) {
+      throw new Error(`Mail attachment '${filename}' is not valid base64.`);
+    }
+    total += Buffer.byteLength(contentBase64, 'base64');
+  }
+  if (total > MAX_MAIL_ATTACHMENT_BYTES) throw new Error(`Mail attachments exceed ${MAX_MAIL_ATTACHMENT_BYTES} bytes.`);
 }
 
 /** Everything a resolver and a service may use for one request; made fresh for every request. */
@@ -79,6 +109,8 @@ export function createRequestContext(input: ContextInput): RequestContext {
       );
     },
     sendMail(mail, mailOrganizationId = organizationId) {
+      const attachments = mail.attachments ?? [];
+      checkAttachments(attachments);
       em.persist(
         em.create(MailMessage, {
           id: newId('msg'),
@@ -86,9 +118,15 @@ export function createRequestContext(input: ContextInput): RequestContext {
           to: mail.to,
           subject: mail.subject,
           text: mail.text,
+          html: mail.html ?? null,
+          attachments: attachments.length > 0 ? attachments.map(({ filename, contentType, contentBase64 }) => ({ filename, contentType, contentBase64 })) : null,
           kind: mail.kind,
           createdAt: new Date(),
           sentAt: null,
+          attempts: 0,
+          lastError: null,
+          nextAttemptAt: null,
+          failedAt: null,
         }),
       );
     },

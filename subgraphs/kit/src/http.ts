@@ -13,6 +13,11 @@ export class HttpError extends Error {
 
 /** Reads the whole body as text, refusing more than `limitBytes` without buffering the excess. */
 export async function readBody(request: IncomingMessage, limitBytes: number): Promise<string> {
+  return (await readBodyBytes(request, limitBytes)).toString('utf8');
+}
+
+/** Reads the whole body as the exact bytes sent (a signed webhook), refusing more than `limitBytes`. */
+export async function readBodyBytes(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limitBytes) throw new HttpError(413, 'BAD_REQUEST', `Request body is larger than ${limitBytes} bytes.`);
   const chunks: Buffer[] = [];
@@ -22,7 +27,7 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
     if (size > limitBytes) throw new HttpError(413, 'BAD_REQUEST', `Request body is larger than ${limitBytes} bytes.`);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

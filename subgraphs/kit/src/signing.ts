@@ -17,19 +17,22 @@ export const SIGNATURE_HEADER = 'x-platform-signature';
 /** How far a signature's time may be from ours before it is refused (replay window). */
 export const SIGNATURE_TOLERANCE_MS = 60_000;
 
-function sign(secret: string, envelopeHeader: string, body: string): string {
+/** A body as sent: text (hashed as UTF-8) or exact bytes, which hash the same when they are that text. */
+export type SignedBody = string | Uint8Array;
+
+function sign(secret: string, envelopeHeader: string, body: SignedBody): string {
   const bodyDigest = createHash('sha256').update(body).digest('base64url');
   return createHmac('sha256', secret).update(`${envelopeHeader}.${bodyDigest}`).digest('base64url');
 }
 
 /** Headers that carry `envelope`, bound to this exact request body. */
-export function signRequest(secret: string, envelope: RequestEnvelope, body: string): Record<string, string> {
+export function signRequest(secret: string, envelope: RequestEnvelope, body: SignedBody): Record<string, string> {
   const envelopeHeader = encodeEnvelope(envelope);
   return { [ENVELOPE_HEADER]: envelopeHeader, [SIGNATURE_HEADER]: `v1=${sign(secret, envelopeHeader, body)}` };
 }
 
 /** Re-signs an already encoded envelope for a new body (the gateway encodes once per operation). */
-export function signEncodedEnvelope(secret: string, envelopeHeader: string, body: string): string {
+export function signEncodedEnvelope(secret: string, envelopeHeader: string, body: SignedBody): string {
   return `v1=${sign(secret, envelopeHeader, body)}`;
 }
 
@@ -44,7 +47,7 @@ export function verifyRequest(
   secret: string,
   envelopeHeader: string | undefined,
   signatureHeader: string | undefined,
-  body: string,
+  body: SignedBody,
   now = Date.now(),
 ): VerifyResult {
   if (!envelopeHeader || !signatureHeader) return { ok: false, reason: 'missing signature' };

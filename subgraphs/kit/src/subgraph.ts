@@ -11,17 +11,78 @@ import { createRequestContext, type RequestContext } from './context.ts';
 import { KIT_ENTITIES } from './db/entities.ts';
 import { openDatabase, type Database, type MigrationsByDialect } from './db/orm.ts';
 import { maskError } from './errors.ts';
-import { executeWithApollo, HttpError, readBody, sendJson, sendRequestError } from './http.ts';
+import { executeWithApollo, HttpError, readBodyBytes, sendJson, sendRequestError } from './http.ts';
 import type { Infrastructure } from './infra.ts';
 import type { Logger } from './logger.ts';
+import { createOutboxTransport, type MailTransport } from './mail.ts';
 import { startOutboxRelay } from './relay.ts';
 import { applyAccessRules } from './shield.ts';
 import { ENVELOPE_HEADER, SIGNATURE_HEADER, verifyRequest, type RequestEnvelope } from './signing.ts';
 
 export type SubgraphContext<Services> = RequestContext & { services: Services };
 
-/** An HTTP route only the gateway (or another signed platform service) may call: JSON in, JSON out. */
-export type InternalRoute<Services> = (body: unknown, context: SubgraphContext<Services>) => Promise<unknown>;
+/**
+ * What a route answers when JSON will not do: a status, headers and the exact bytes (a PDF, a reply to
+ * a webhook). Any internal route may return one; anything else it returns is sent as JSON with 200.
+ */
+export class RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer | string;
+  constructor(status: number, headers: Record<string, string>, body: Buffer | string) {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+  }
+
+  /** A JSON answer with a status other than 200 (a refused webhook, a link that expired). */
+  static json(status: number, value: unknown): RawResponse {
+    return new RawResponse(status, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(value));
+  }
+}
+
+/** What a raw route receives instead of parsed JSON. */
+export interface RawRouteRequest {
+  /** The body as UTF-8 text. */
+  body: string;
+  /** The body's exact bytes, as signed. */
+  bytes: Buffer;
+  /** The headers the route named, by lower-case name; undefined when absent. */
+  headers: Record<string, string | undefined>;
+}
+
+/** A route that takes the body exactly as sent, with the headers it names (a webhook and its signature). */
+export interface RawInternalRoute<Services> {
+  readonly raw: true;
+  /** Lower-case names of the request headers handed to the route; every other header is withheld. */
+  readonly headers: readonly string[];
+  handle(request: RawRouteRequest, context: SubgraphContext<Services>): Promise<unknown>;
+}
+
+/**
+ * An HTTP route only the gateway (or another signed platform service) may call: JSON in, JSON (or a
+ * RawResponse) out; or a raw route made with rawRoute(). The signature is checked either way.
+ */
+export type InternalRoute<Services> = ((body: unknown, context: SubgraphContext<Services>) => Promise<unknown>) | RawInternalRoute<Services>;
+
+/** Declares a raw internal route: it gets the body's exact bytes and text, and the headers named in `headers`. */
+export function rawRoute<Services>(
+  options: { headers?: readonly string[] },
+  handle: (request: RawRouteRequest, context: SubgraphContext<Services>) => Promise<unknown>,
+): RawInternalRoute<Services> {
+  return { raw: true, headers: (options.headers ?? []).map((name) => name.toLowerCase()), handle };
+}
+
+function sendRaw(response: ServerResponse, answer: RawResponse, requestId: string): void {
+  const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
+  response.writeHead(answer.status, {
+    'content-type': 'application/octet-stream',
+    ...answer.headers,
+    'content-length': body.length,
+    'x-request-id': requestId,
+  });
+  response.end(body);
+}
 
 export interface SubgraphDefinition<Services, Deps> {
   /** The domain's name: its folder under subgraphs/, its SQLite file, its PostgreSQL schema. */
@@ -58,6 +119,8 @@ export interface SubgraphRuntimeOptions<Deps> {
   bodyLimitBytes?: number;
   /** Outbox relay interval in ms; default 250. */
   relayIntervalMs?: number;
+  /** Where the relay delivers mail; default the outbox transport (kept in mail_message, logged). The caller closes it. */
+  mail?: MailTransport;
 }
 
 export interface RunningSubgraph<Services> {
@@ -138,6 +201,11 @@ export async function startSubgraph<Services, Deps>(
     return context;
   }
 
+  function answerRoute(response: ServerResponse, answer: unknown, requestId: string): void {
+    if (answer instanceof RawResponse) sendRaw(response, answer, requestId);
+    else sendJson(response, 200, answer, { 'x-request-id': requestId });
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method === 'GET' && url.pathname === '/healthz') {
@@ -162,12 +230,12 @@ export async function startSubgraph<Services, Deps>(
       sendRequestError(response, new HttpError(405, 'BAD_REQUEST', 'Only POST is accepted here.'), { allow: 'POST' });
       return;
     }
-    const text = await readBody(request, bodyLimit);
+    const bytes = await readBodyBytes(request, bodyLimit);
     const verified = verifyRequest(
       options.signingSecret,
       request.headers[ENVELOPE_HEADER] as string | undefined,
       request.headers[SIGNATURE_HEADER] as string | undefined,
-      text,
+      bytes,
     );
     if (!verified.ok) {
       log.warn({ reason: verified.reason, remote: request.socket.remoteAddress }, 'refused an unsigned request');
@@ -175,7 +243,23 @@ export async function startSubgraph<Services, Deps>(
       return;
     }
     const envelope = verified.envelope;
+    if (envelope.principal.kind === 'system') {
+      // The system principal is for a subgraph's own background work; no caller may claim it.
+      log.warn({ remote: request.socket.remoteAddress }, 'refused a request claiming the system principal');
+      sendRequestError(response, new HttpError(401, 'UNAUTHENTICATED', 'This service only accepts requests from the gateway.'));
+      return;
+    }
     if (!requestIdPattern.test(envelope.requestId)) envelope.requestId = 'invalid';
+    const text = bytes.toString('utf8');
+    if (route && typeof route !== 'function') {
+      const headers: Record<string, string | undefined> = {};
+      for (const name of route.headers) {
+        const value = request.headers[name];
+        headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      answerRoute(response, await route.handle({ body: text, bytes, headers }, makeContext(envelope)), envelope.requestId);
+      return;
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -185,7 +269,7 @@ export async function startSubgraph<Services, Deps>(
     }
     const context = makeContext(envelope);
     if (route) {
-      sendJson(response, 200, await route(body, context));
+      answerRoute(response, await route(body, context), envelope.requestId);
       return;
     }
     await executeWithApollo(apollo, request, response, body, async () => context, { 'x-request-id': envelope.requestId });
@@ -211,7 +295,14 @@ export async function startSubgraph<Services, Deps>(
   });
   const address = server.address() as AddressInfo;
   const url = `http://${options.host ?? '127.0.0.1'}:${address.port}/graphql`;
-  const relay = startOutboxRelay({ source: definition.name, db, infra, logger: log, intervalMs: options.relayIntervalMs });
+  const relay = startOutboxRelay({
+    source: definition.name,
+    db,
+    infra,
+    logger: log,
+    intervalMs: options.relayIntervalMs,
+    mail: options.mail ?? createOutboxTransport(),
+  });
   log.info({ url }, 'subgraph listening');
 
   return {

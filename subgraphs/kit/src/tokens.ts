@@ -8,6 +8,8 @@ export interface AccessClaims {
   organizationId: string;
   sessionId: string;
   role: Role;
+  /** A platform operator (the SaaS vendor's staff): holds the operator permissions on top of the role. */
+  operator: boolean;
   /** Issue time in milliseconds, finer than `iat`, so a revocation in the same second is exact. */
   issuedAtMs: number;
   expiresAt: Date;
@@ -27,7 +29,7 @@ export async function signAccessToken(
   now = Date.now(),
 ): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(now + ttlSeconds * 1000);
-  const token = await new SignJWT({ org: claims.organizationId, sid: claims.sessionId, role: claims.role, iatms: now, typ: 'access' })
+  const token = await new SignJWT({ org: claims.organizationId, sid: claims.sessionId, role: claims.role, ...(claims.operator ? { op: true } : {}), iatms: now, typ: 'access' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -42,10 +44,10 @@ export async function signAccessToken(
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-    const { sub, org, sid, role, iatms, typ, exp } = payload as Record<string, unknown>;
+    const { sub, org, sid, role, op, iatms, typ, exp } = payload as Record<string, unknown>;
     if (typ !== 'access' || typeof sub !== 'string' || typeof org !== 'string' || typeof sid !== 'string') return null;
     if (typeof role !== 'string' || !isRole(role) || typeof iatms !== 'number' || typeof exp !== 'number') return null;
-    return { userId: sub, organizationId: org, sessionId: sid, role, issuedAtMs: iatms, expiresAt: new Date(exp * 1000) };
+    return { userId: sub, organizationId: org, sessionId: sid, role, operator: op === true, issuedAtMs: iatms, expiresAt: new Date(exp * 1000) };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) return null;
     throw error;

@@ -1,6 +1,6 @@
 import { DomainService, paginate, revocations, UserInputError, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
 import { isRole, type Role } from '@platform/schema';
-import { Membership } from '../entities/index.ts';
+import { Membership, Organization } from '../entities/index.ts';
 import { requireAuthenticated, type IdentityDeps } from './support.ts';
 
 function callerRole(context: RequestContext): Role | null {
@@ -26,6 +26,25 @@ export class MemberService extends DomainService<IdentityDeps> {
         return keys.map(() => count);
       })
       .load('owners');
+  }
+
+  /**
+   * The members of any organization: the seats billing charges for. Only a signed internal route calls
+   * this, for the organization it names, so this one count looks past the caller's tenant.
+   */
+  /**
+   * What billing needs to know about an organization: its name, its members (the seats in use) and its
+   * owners' emails (the default billing contact). Asked by billing for a named organization, so the
+   * tenant filter is off for exactly these lookups.
+   */
+  async billingFacts(organizationId: string): Promise<{ name: string; activeMembers: number; ownerEmails: string[] }> {
+    const across = { filters: { tenant: false } } as const;
+    const [organization, activeMembers, owners] = await Promise.all([
+      this.context.em.findOne(Organization, { id: organizationId }, across),
+      this.context.em.count(Membership, { organization: organizationId }, across),
+      this.context.em.find(Membership, { organization: organizationId, role: 'owner' }, { ...across, populate: ['user'], orderBy: { createdAt: 'asc' } }),
+    ]);
+    return { name: organization?.name ?? '', activeMembers, ownerEmails: owners.map((owner) => owner.user.getEntity().email) };
   }
 
   async isLastOwner(membership: Membership): Promise<boolean> {

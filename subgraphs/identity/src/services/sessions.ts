@@ -52,9 +52,11 @@ export class SessionService extends DomainService<IdentityDeps> {
       createdAt: new Date(),
       usedAt: null,
     });
+    const user = await this.em.findOneOrFail(User, { id: userId });
+    const operator = this.deps.settings.platformOperatorEmails.includes(user.email);
     const access = await signAccessToken(
       this.deps.settings.accessTokenSecret,
-      { userId, organizationId: session.organizationId, sessionId: session.id, role },
+      { userId, organizationId: session.organizationId, sessionId: session.id, role, operator },
       this.deps.settings.accessTokenTtlSeconds,
     );
     return {

@@ -33,7 +33,9 @@ export function requireAuthenticated(context: RequestContext): AuthenticatedPrin
 
 /** The user on whose behalf the caller acts: the user, or the creator of the API key. */
 export function actingUserId(principal: AuthenticatedPrincipal): string {
-  return principal.kind === 'user' ? principal.userId : principal.createdByUserId;
+  if (principal.kind === 'user') return principal.userId;
+  if (principal.kind === 'apiKey') return principal.createdByUserId;
+  throw errors.forbidden('Only a person or an API key can do this.');
 }
 
 export function describeWait(seconds: number): string {

@@ -3,6 +3,7 @@
  * entities and its existing migrations: `npm run migration:create -- identity [name]`.
  * PostgreSQL is reached at DATABASE_URL (default: the local server), in a scratch database.
  */
+import type { EntitySchema } from '@mikro-orm/core';
 import type { Migrator } from '@mikro-orm/migrations';
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,13 +14,21 @@ import { KIT_ENTITIES } from './entities.ts';
 import { migrationDatabaseUrl } from './migration-config.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch.ts';
 
-const [subgraph, name] = process.argv.slice(2);
-if (!subgraph) {
-  console.error('usage: npm run migration:create -- <subgraph> [name]');
+const [target, name] = process.argv.slice(2);
+if (!target) {
+  console.error('usage: npm run migration:create -- <subgraph>[:<database>] [name]');
   process.exit(2);
 }
+// `billing:sandbox` is a second database of a subgraph: entities exported as `sandboxEntities`,
+// migrations under migrations/sandbox/, database (SQLite file, PostgreSQL schema) `billing_sandbox`.
+const [subgraph, extra] = target.split(':') as [string, string | undefined];
 const root = fileURLToPath(new URL(`../../../${subgraph}/`, import.meta.url));
-const { entities } = (await import(pathToFileURL(join(root, 'src/entities/index.ts')).href)) as { entities: never[] };
+const module = (await import(pathToFileURL(join(root, 'src/entities/index.ts')).href)) as Record<string, EntitySchema[] | undefined>;
+const entities = extra ? module[`${extra}Entities`] : [...(module.entities ?? []), ...(KIT_ENTITIES as unknown as EntitySchema[])];
+if (!entities) throw new Error(`src/entities/index.ts of ${subgraph} exports no ${extra}Entities`);
+const schemas: EntitySchema[] = entities;
+const databaseName = extra ? `${subgraph}_${extra}` : subgraph;
+const migrationsRoot = extra ? join(root, 'migrations', extra) : join(root, 'migrations');
 const logger = createLogger({ service: 'migrations', level: 'warn' });
 const baseUrl = migrationDatabaseUrl();
 
@@ -31,15 +40,15 @@ function writeIndex(folder: string): void {
 }
 
 async function createFor(dialect: Dialect): Promise<void> {
-  const folder = join(root, 'migrations', dialect);
+  const folder = join(migrationsRoot, dialect);
   mkdirSync(folder, { recursive: true });
   if (!readdirSync(folder).includes('index.ts')) writeIndex(folder);
   const { migrations } = (await import(pathToFileURL(join(folder, 'index.ts')).href)) as { migrations: never[] };
   const scratch: ScratchDatabase | undefined = dialect === 'postgresql' ? await createScratchDatabase(baseUrl, 'migrations') : undefined;
   const databaseUrl = scratch?.url;
   const db = await openDatabase({
-    name: subgraph!,
-    entities: [...entities, ...KIT_ENTITIES],
+    name: databaseName,
+    entities: schemas,
     migrations: { sqlite: migrations, postgresql: migrations },
     databaseUrl,
     inMemory: true,

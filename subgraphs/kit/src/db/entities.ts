@@ -20,9 +20,17 @@ export const OutboxEventSchema = defineEntity({
 export class OutboxEvent extends OutboxEventSchema.class {}
 OutboxEventSchema.setClass(OutboxEvent);
 
+/** A file sent with a mail, its bytes in base64 (an invoice PDF, say). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
 /**
- * Mail waiting to be delivered, written in the same transaction as what it announces. The embedded
- * default keeps it here (and logs it) so that a newcomer can read what the platform sends.
+ * Mail waiting to be delivered, written in the same transaction as what it announces. The relay hands
+ * it to the mail transport (SMTP, or the log in the embedded default) and retries failures with a
+ * growing delay; the row stays, so a newcomer can read what the platform sends.
  */
 export const MailMessageSchema = defineEntity({
   name: 'MailMessage',
@@ -33,9 +41,19 @@ export const MailMessageSchema = defineEntity({
     to: p.string().fieldName('recipient'),
     subject: p.string(),
     text: p.text(),
+    html: p.text().nullable(),
+    attachments: p.json<MailAttachment[]>().nullable(),
     kind: p.string(),
     createdAt: p.datetime(),
-    sentAt: p.datetime().nullable(),
+    sentAt: p.datetime().nullable().index(),
+    /** Delivery attempts so far, successful or not. */
+    attempts: p.integer().default(0),
+    /** Why the last attempt failed: the transport's error code and reply, shortened, never credentials. */
+    lastError: p.string().length(255).nullable(),
+    /** Not before this time: the retry delay after a failure, or the lease of an attempt in flight. */
+    nextAttemptAt: p.datetime().nullable(),
+    /** Set when the last allowed attempt failed; the relay leaves the mail alone from then on. */
+    failedAt: p.datetime().nullable(),
   },
 });
 export class MailMessage extends MailMessageSchema.class {}
