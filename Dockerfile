@@ -1,5 +1,5 @@
 # One image for every process of the platform; the compose command picks which one runs
-# (`node gateway/src/main.ts`, `node subgraphs/identity/src/main.ts`). Node 24 runs the TypeScript
+# (`node gateway/src/main.ts`, `node subgraphs/identity/src/main.ts`, `node subgraphs/billing/src/main.ts`). Node 24 runs the TypeScript
 # sources directly; the only build is the web app's, in its own stage.
 
 FROM node:24-slim AS dependencies
@@ -15,6 +15,7 @@ COPY schema/package.json schema/
 COPY gateway/package.json gateway/
 COPY subgraphs/kit/package.json subgraphs/kit/
 COPY subgraphs/identity/package.json subgraphs/identity/
+COPY subgraphs/billing/package.json subgraphs/billing/
 COPY client/package.json client/
 # Runtime dependencies only: the image's own Node 24 replaces the `node` devDependency. `npm install`
 # rather than `npm ci`: the lock file cannot list every platform's optional binaries (see .ci/run).
@@ -27,6 +28,7 @@ COPY schema/package.json schema/
 COPY gateway/package.json gateway/
 COPY subgraphs/kit/package.json subgraphs/kit/
 COPY subgraphs/identity/package.json subgraphs/identity/
+COPY subgraphs/billing/package.json subgraphs/billing/
 COPY client/package.json client/
 RUN npm install --no-audit --no-fund
 COPY client client

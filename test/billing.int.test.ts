@@ -1,5 +1,5 @@
 import { Invoice, PaymentMethod, SandboxCustomer, SandboxPaymentMethod, SandboxSetupIntent, Subscription } from '@platform/billing/entities/index.ts';
-import { OutboxEvent } from '@platform/kit';
+import { createInternalClient, OutboxEvent } from '@platform/kit';
 import { dataOf, errorCode, startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { billingDocuments, billingOf, CARDS, DAY, TestClock } from './support/billing.ts';
 import { given } from './support/seed.ts';
@@ -329,6 +329,94 @@ describe('a scheduler that runs twice', () => {
     const em = platform.platform.billing.subgraph.db.em.fork();
     const subscription = await em.findOneOrFail(Subscription, { id: state.subscription.id }, { filters: false });
     expect(await em.count(Invoice, { subscriptionId: subscription.id, reason: 'subscription_cycle' }, { filters: false })).toBe(1);
+    clock.set(before);
+  });
+});
+
+describe('the catalog as platform operators manage it', () => {
+  let operatorPlatform: TestPlatform;
+  const operatorEmail = `operator-${Date.now()}@platform.test`;
+  beforeAll(async () => {
+    operatorPlatform = await startTestPlatform({ PLATFORM_OPERATOR_EMAILS: operatorEmail }, { billingClock: new TestClock() });
+  });
+  afterAll(() => operatorPlatform.close());
+
+  const PLAN_CREATE = `mutation($input: PlanCreateInput!) { planCreate(input: $input) { plan { id key name trialDays entitlements { seats features } } userErrors { code field message } } }`;
+  const PRICE_CREATE = `mutation($input: PriceCreateInput!) { priceCreate(input: $input) { price { id currency interval amountFor(seats: 12) { amount } } userErrors { code field message } } }`;
+  const COUPON_CREATE = `mutation($input: CouponCreateInput!) { couponCreate(input: $input) { coupon { code percentOff duration } userErrors { code field message } } }`;
+
+  it('lets an operator add a plan with tiered seat prices, and refuses it to an ordinary owner', async () => {
+    const operator = await given(operatorPlatform).owner({ email: operatorEmail });
+    const owner = await given(operatorPlatform).owner();
+    const input = { key: `team-${Date.now().toString(36)}`, name: 'Team', description: 'For teams', trialDays: 7, rank: 15, entitlements: { seats: 25, apiPointsPerMonth: 200_000, apiPointsPerSecond: 100, features: ['webhooks'] } };
+    expect(errorCode(await operatorPlatform.graphql(PLAN_CREATE, { input }, { token: owner.accessToken }))).toBe('FORBIDDEN');
+    const created = dataOf(await operatorPlatform.graphql<any>(PLAN_CREATE, { input }, { token: operator.accessToken })).planCreate;
+    expect(created).toMatchObject({ plan: { key: input.key, trialDays: 7, entitlements: { seats: 25, features: ['webhooks'] } }, userErrors: [] });
+
+    const badTiers = dataOf(await operatorPlatform.graphql<any>(PRICE_CREATE, {
+      input: { planId: created.plan.id, currency: 'USD', interval: 'MONTH', components: [{ kind: 'SEATS', scheme: 'GRADUATED', tiers: [{ upTo: 10, unitAmount: 900 }, { upTo: 5, unitAmount: 800 }] }] },
+    }, { token: operator.accessToken })).priceCreate;
+    expect(badTiers.price).toBeNull();
+    expect(badTiers.userErrors[0].field.slice(0, 3)).toEqual(['input', 'components', '0']);
+
+    const price = dataOf(await operatorPlatform.graphql<any>(PRICE_CREATE, {
+      input: { planId: created.plan.id, currency: 'usd', interval: 'MONTH', components: [{ kind: 'SEATS', scheme: 'GRADUATED', tiers: [{ upTo: 10, unitAmount: 900 }, { upTo: null, unitAmount: 700 }] }] },
+    }, { token: operator.accessToken })).priceCreate;
+    // 10 seats at $9 and 2 at $7.
+    expect(price).toEqual({ price: { id: expect.stringMatching(/^price_/), currency: 'USD', interval: 'MONTH', amountFor: { amount: 10_400 } }, userErrors: [] });
+  });
+
+  it('applies an operator\'s coupon to the invoices it covers', async () => {
+    const op = await given(operatorPlatform).signIn(operatorEmail, 'correct horse battery');
+    const token = dataOf(op).sessionCreate.session!.accessToken;
+    const code = `HALF${Date.now().toString(36).toUpperCase()}`;
+    const coupon = dataOf(await operatorPlatform.graphql<any>(COUPON_CREATE, { input: { code, name: 'Half off', percentOff: 50, duration: 'FOREVER' } }, { token })).couponCreate;
+    expect(coupon).toEqual({ coupon: { code, percentOff: 50, duration: 'FOREVER' }, userErrors: [] });
+    const customer = await given(operatorPlatform).owner();
+    const billing = billingOf(operatorPlatform, customer);
+    await billing.addCard(CARDS.visa);
+    const created = await billing.subscribe({ priceId: await billing.priceId('enterprise'), couponCode: code.toLowerCase() });
+    expect(created.invoice).toMatchObject({ status: 'PAID', total: 100_000 });
+    expect(created.invoice.lines.at(-1)).toMatchObject({ kind: 'DISCOUNT', amount: -100_000 });
+    const refused = await billingOf(operatorPlatform, await given(operatorPlatform).owner()).subscribe({ priceId: await billing.priceId('enterprise'), couponCode: 'NOPE' });
+    expect(refused.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_COUPON', field: ['input', 'couponCode'] })]);
+  });
+});
+
+describe('invoice PDFs and usage', () => {
+  it('serves the PDF behind the signed link for a few minutes, and refuses an altered link', async () => {
+    const { billing } = await paidPro();
+    const [invoice] = (await billing.state()).invoices.nodes;
+    const path = new URL(invoice.pdfUrl).pathname + new URL(invoice.pdfUrl).search;
+    const response = await fetch(`${platform.url}${path}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const altered = await fetch(`${platform.url}${path.replace(/signature=./, 'signature=x')}`);
+    expect(altered.status).toBe(404);
+    const otherInvoice = await fetch(`${platform.url}${path.replace(invoice.id, 'in_someoneelse')}`);
+    expect(otherInvoice.status).toBe(404);
+  });
+
+  it('counts reported usage once per key, shows it against the plan, and bills what exceeds the included points', async () => {
+    const { owner, billing } = await paidPro();
+    const client = createInternalClient({ secret: platform.platform.billing.deps.settings.internalSigningSecret });
+    const report = (quantity: number, key: string) =>
+      client.post(platform.platform.billing.subgraph.url, '/internal/usage/record', { meter: 'api_points', quantity, idempotencyKey: key }, { principal: { kind: 'apiKey', apiKeyId: 'key_x', organizationId: owner.organizationId, permissions: [], createdByUserId: 'usr_x' }, requestId: 'usage-test' });
+    expect(await report(150_000, 'usage-a')).toEqual({ recorded: true });
+    expect(await report(150_000, 'usage-a')).toEqual({ recorded: false });
+    expect(await report(2_500, 'usage-b')).toEqual({ recorded: true });
+    expect((await billing.state()).usage).toEqual([{ meter: 'API_POINTS', used: 152_500, limit: 1_000_000 }]);
+
+    const periodEnd = new Date((await billing.state()).subscription.currentPeriodEnd);
+    const before = clock.now();
+    clock.set(new Date(periodEnd.getTime() + 1_000));
+    await scheduler().runOnce();
+    const renewal = (await billing.state()).invoices.nodes.at(-1);
+    // 52,500 points beyond the 100,000 included, in packages of 1,000: 53 packages at 10 cents.
+    expect(renewal.lines.find((line: { kind: string }) => line.kind === 'USAGE')).toMatchObject({ quantity: 53, amount: 530 });
+    expect(renewal.total).toBe(1_500 + 530);
     clock.set(before);
   });
 });
