@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { startSmtpSink, type SmtpSink } from './support/smtp.ts';
 import { backing } from './support/test-env.ts';
 import { documents, uniqueEmail } from './support/seed.ts';
 
@@ -86,32 +86,20 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: n
 }
 
 describe('an invitation mailed over SMTP', () => {
-  const received: { to: string[]; raw: string }[] = [];
-  let smtp: SMTPServer;
+  let smtp: SmtpSink;
+  let received: SmtpSink['received'];
   let transport: MailTransport;
   let subject: Identity;
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      logger: false,
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((address) => address.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    transport = createSmtpTransport({ url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, from: 'Platform <no-reply@platform.test>' });
+    smtp = await startSmtpSink();
+    received = smtp.received;
+    transport = createSmtpTransport({ url: smtp.url, from: 'Platform <no-reply@platform.test>' });
     subject = await startIdentity(transport);
   });
   afterAll(async () => {
     await subject.close();
     await transport.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   });
 
   it('reaches the SMTP server after the mutation commits, and the row records the delivery', async () => {

@@ -21,3 +21,4 @@ export * from './validation.ts';
 export * from './scalars.ts';
 export * from './db/scratch.ts';
 export * from './service.ts';
+export * from './standalone.ts';
