@@ -78,7 +78,7 @@ describe('billing through Stripe', () => {
 
   it('never lets a late payment_failed undo a payment that succeeded', async () => {
     const { billing, created } = await paidEnterprise();
-    const intent = stripe.paymentIntents().find((candidate) => (candidate.metadata as Record<string, string>).invoiceId === created.invoice.id)!;
+    const intent = stripe.paymentIntents().find((candidate) => (candidate.metadata as Record<string, string>).invoiceKey === created.invoice.id)!;
     const late = await stripe.sendWebhook(`${platform.url}/webhooks/stripe`, {
       type: 'payment_intent.payment_failed',
       object: { ...intent, status: 'requires_payment_method', last_payment_error: { code: 'card_declined', message: 'Your card was declined.' } },

@@ -1,4 +1,4 @@
-import { Invoice, PaymentMethod, SandboxCustomer, SandboxPaymentMethod, SandboxSetupIntent, Subscription } from '@platform/billing/entities/index.ts';
+import { Invoice, PaymentMethod, SandboxCustomer, SandboxPaymentIntent, SandboxPaymentMethod, SandboxSetupIntent, Subscription } from '@platform/billing/entities/index.ts';
 import { createInternalClient, OutboxEvent } from '@platform/kit';
 import { dataOf, errorCode, startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { billingDocuments, billingOf, CARDS, DAY, TestClock } from './support/billing.ts';
@@ -403,5 +403,35 @@ describe('invoice PDFs and usage', () => {
     // 52,500 points beyond the 100,000 included, in packages of 1,000: 53 packages at 10 cents.
     expect(renewal.lines.find((line: { kind: string }) => line.kind === 'USAGE')).toMatchObject({ quantity: 53, amount: 530 });
     expect(renewal.total).toBe(1_500 + 530);
+  });
+});
+
+describe('a scheduler that crashes mid-run', () => {
+  it('charges a renewal once when the process dies after the provider charged and before billing committed', async () => {
+    const { billing } = await paidPro();
+    const provider = platform.platform.billing.deps.provider;
+    const charge = provider.charge.bind(provider);
+    const keys: string[] = [];
+    // The provider takes the money, then the process "dies" before the renewal's transaction commits.
+    provider.charge = async (input, idempotencyKey) => {
+      keys.push(idempotencyKey);
+      await charge(input, idempotencyKey);
+      throw new Error('process died');
+    };
+    try {
+      expect((await renew(billing)) instanceof Date).toBe(true);
+    } finally {
+      provider.charge = charge;
+    }
+    expect((await billing.state()).invoices.nodes.filter((invoice: { reason: string }) => invoice.reason === 'SUBSCRIPTION_CYCLE')).toEqual([]);
+
+    await scheduler().runOnce();
+    const state = await billing.state();
+    const cycles = state.invoices.nodes.filter((invoice: { reason: string }) => invoice.reason === 'SUBSCRIPTION_CYCLE');
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toMatchObject({ status: 'PAID', attemptCount: 1 });
+    const sandbox = platform.platform.billing.sandboxDb!.em.fork();
+    expect(await sandbox.count(SandboxPaymentIntent, { idempotencyKey: keys[0] })).toBe(1);
+    expect(keys[0]).toMatch(/:cycle:.*:attempt:1$/);
   });
 });

@@ -56,7 +56,7 @@ export interface ChargeInput {
   amount: number;
   currency: string;
   description: string;
-  /** Carried to the provider and back in webhooks: invoiceId, organizationId, paymentId. */
+  /** Carried to the provider and back in webhooks: invoiceKey (the invoice's period key), organizationId, attempt. */
   metadata: Record<string, string>;
 }
 

@@ -30,8 +30,10 @@ export class PaymentService extends DomainService<BillingDeps> {
             paymentMethodId: method.providerPaymentMethodId,
             amount: invoice.amountDue,
             currency: invoice.currency,
-            description: `Invoice ${invoice.number}`,
-            metadata: { invoiceId: invoice.id, organizationId: invoice.organizationId, attempt: String(attempt) },
+            // Only what the period key determines: a rerun after a crash rebuilds the invoice (with a new
+            // id and maybe a new number) and must send the very same request, or the provider refuses the key.
+            description: 'Subscription invoice',
+            metadata: { invoiceKey: invoice.periodKey, organizationId: invoice.organizationId, attempt: String(attempt) },
           },
           `${invoice.periodKey}:attempt:${attempt}`,
         );

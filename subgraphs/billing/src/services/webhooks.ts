@@ -109,7 +109,7 @@ export class WebhookService extends DomainService<BillingDeps> {
     const metadata = (object.metadata ?? {}) as Record<string, unknown>;
     switch (type) {
       case 'payment_intent.succeeded': {
-        const invoice = await this.em.findOne(Invoice, { id: text(metadata.invoiceId) ?? '' });
+        const invoice = await this.em.findOne(Invoice, { periodKey: text(metadata.invoiceKey) ?? '' });
         if (!invoice) return 'waiting';
         const payment = await this.em.findOne(Payment, { providerPaymentId: text(object.id) ?? '' });
         if (payment && payment.status !== 'succeeded') {
