@@ -36,6 +36,8 @@ export function platformSettings(env: Environment = process.env) {
     PORT: undefined,
     HOST: undefined,
     PLATFORM_OPERATOR_EMAILS: env.PLATFORM_OPERATOR_EMAILS ?? (seed ? demo?.DEMO_OWNER_EMAIL : undefined),
+    // Links in mail and invoice downloads point at the gateway npm start runs, whatever its port.
+    PUBLIC_URL: env.PUBLIC_URL || (env.PORT && env.PORT !== '0' ? `http://localhost:${env.PORT}` : undefined),
   };
   const gateway = attempt(() => gatewaySettings(env));
   const identity = attempt(() => identitySettings(subgraphEnv));

@@ -143,7 +143,9 @@ describe('paid subscriptions, upgrades and downgrades', () => {
     await renew(billing);
     const state = await billing.state();
     expect(state.subscription).toMatchObject({ status: 'ACTIVE', plan: { key: 'pro' }, scheduledChange: null });
-    expect(state.invoices.nodes.at(-1)).toMatchObject({ reason: 'SUBSCRIPTION_CYCLE', status: 'PAID', total: 1_500 });
+    expect(state.invoices.nodes[0]).toMatchObject({ reason: 'SUBSCRIPTION_CYCLE', status: 'PAID', total: 1_500 });
+    // Newest first, as invoice histories read.
+    expect(state.invoices.nodes.map((invoice: { reason: string }) => invoice.reason)).toEqual(['SUBSCRIPTION_CYCLE', 'SUBSCRIPTION_UPDATE', 'SUBSCRIPTION_CREATE']);
   });
 
   it('leaves the plan unchanged when the card is declined during an upgrade', async () => {
@@ -181,7 +183,7 @@ describe('dunning', () => {
     const periodEnd = await renew(billing);
     let state = await billing.state();
     expect(state.subscription.status).toBe('PAST_DUE');
-    const renewal = state.invoices.nodes.at(-1);
+    const renewal = state.invoices.nodes[0];
     expect(renewal).toMatchObject({ status: 'OPEN', attemptCount: 1, lastPaymentError: 'Your card was declined.' });
     expect(state.entitlements.seats).toBe(50);
 
@@ -190,7 +192,7 @@ describe('dunning', () => {
       await scheduler().runOnce();
     }
     state = await billing.state();
-    expect(state.invoices.nodes.at(-1)).toMatchObject({ id: renewal.id, status: 'UNCOLLECTIBLE', attemptCount: 8 });
+    expect(state.invoices.nodes[0]).toMatchObject({ id: renewal.id, status: 'UNCOLLECTIBLE', attemptCount: 8 });
     expect(state.subscription.status).toBe('CANCELED');
     expect(state.entitlements.seats).toBe(3);
   });
@@ -199,7 +201,7 @@ describe('dunning', () => {
     const { billing } = await paidPro();
     await billing.addCard(CARDS.failsCharges);
     await renew(billing);
-    const open = (await billing.state()).invoices.nodes.at(-1);
+    const open = (await billing.state()).invoices.nodes[0];
     const good = await billing.addCard(CARDS.mastercard);
     const paid = (await billing.call<any>(billingDocuments.pay, { input: { id: open.id, paymentMethodId: good.paymentMethod!.id } })).invoicePay;
     expect(paid).toEqual({ invoice: { id: open.id, status: 'PAID', amountPaid: 1_500 }, subscription: { status: 'ACTIVE' }, userErrors: [] });
@@ -224,7 +226,7 @@ describe('a first payment that fails', () => {
     await scheduler().runOnce();
     const state = await billing.state();
     expect(state.subscription.status).toBe('INCOMPLETE_EXPIRED');
-    expect(state.invoices.nodes.at(-1).status).toBe('VOID');
+    expect(state.invoices.nodes[0].status).toBe('VOID');
   });
 });
 
@@ -399,7 +401,7 @@ describe('invoice PDFs and usage', () => {
     expect((await billing.state()).usage).toEqual([{ meter: 'API_POINTS', used: 152_500, limit: 1_000_000 }]);
 
     await renew(billing);
-    const renewal = (await billing.state()).invoices.nodes.at(-1);
+    const renewal = (await billing.state()).invoices.nodes[0];
     // 52,500 points beyond the 100,000 included, in packages of 1,000: 53 packages at 10 cents.
     expect(renewal.lines.find((line: { kind: string }) => line.kind === 'USAGE')).toMatchObject({ quantity: 53, amount: 530 });
     expect(renewal.total).toBe(1_500 + 530);

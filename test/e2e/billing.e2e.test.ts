@@ -282,7 +282,7 @@ function flow(name: string, body: () => Promise<void>): void {
 }
 
 describe('the billing portal in a browser', () => {
-  flow('adds the test card, starts a Pro trial and upgrades to Business during it', async () => {
+  flow('adds the test card, starts a Pro trial, upgrades to Business during it and back down to Pro', async () => {
     const owner = await signUpOwner('upgrade');
     const page = await open('upgrade');
     await logIn(page, owner);
@@ -334,6 +334,9 @@ describe('the billing portal in a browser', () => {
     // Nothing is charged during a trial: the upgrade costs nothing now, and the first invoice comes when the trial ends.
     expect(await fact(upgrade, 'Due now')).toBe('$0.00');
     expect(await fact(upgrade, 'Next invoice')).toBe(`$30.00 on ${trialEnd}`);
+    // ...and the dialog does not say otherwise ("today you pay the difference").
+    await text(upgrade, /^The change takes effect on .+\.$/).waitFor();
+    expect(await text(upgrade, /you pay/i).count()).toBe(0);
     await expectAccessible(page, 'billing with the upgrade review open');
     await screenshot(page, 'billing-upgrade-review-trial');
     await confirmDialog(upgrade);
@@ -350,6 +353,18 @@ describe('the billing portal in a browser', () => {
     await settled(page);
     await expectCurrentPlan(page, 'Business', 'Trial, 14 days left');
     await screenshot(page, 'billing-upgraded-trial');
+
+    // Within the trial a downgrade, too, applies at once: nothing is kept "until the period ends".
+    const downgrade = await choosePlan(page, 'Downgrade to Pro', 'Downgrade to Pro');
+    await text(downgrade, /^The change takes effect on .+\.$/).waitFor();
+    expect(await text(downgrade, /^You keep Business until/).count()).toBe(0);
+    expect(await fact(downgrade, 'Due now')).toBe('$0.00');
+    expect(await fact(downgrade, 'Next invoice')).toBe(`$15.00 on ${trialEnd}`);
+    await confirmDialog(downgrade);
+    await text(current, 'You are now on Pro.').waitFor();
+    await expectCurrentPlan(page, 'Pro', 'Trial, 14 days left');
+    expect(await button(current, 'Cancel scheduled change').count()).toBe(0);
+    await text(usage, '1 of 50 seats in use').waitFor();
   });
 
   flow('downgrades from a paid Business to Pro at the end of the period, and takes the scheduled change back', async () => {

@@ -42,26 +42,28 @@ export function pageSize(first: number | null | undefined): number {
   return size;
 }
 
-/** A cursor connection over entities ordered by (createdAt, id), oldest first. */
+/** A cursor connection over entities ordered by (createdAt, id): oldest first, or newest first with `order: 'desc'`. */
 export async function paginate<Entity extends Pageable>(
   em: EntityManager,
   entity: new (...args: never[]) => Entity,
   where: FilterQuery<Entity>,
   page: PageArguments,
-  options: { populate?: readonly string[] } = {},
+  options: { populate?: readonly string[]; order?: 'asc' | 'desc' } = {},
 ): Promise<Connection<Entity>> {
   const size = pageSize(page.first);
+  const order = options.order ?? 'asc';
+  const beyond = order === 'asc' ? '$gt' : '$lt';
   let filter = where;
   if (page.after) {
     const cursor = decodeCursor(page.after);
     filter = {
       $and: [
         where,
-        { $or: [{ createdAt: { $gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $gt: cursor.id } }] },
+        { $or: [{ createdAt: { [beyond]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [beyond]: cursor.id } }] },
       ],
     } as FilterQuery<Entity>;
   }
-  const rows = await em.find(entity, filter, { ...options, orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 } as FindOptions<Entity>);
+  const rows = await em.find(entity, filter, { populate: options.populate, orderBy: { createdAt: order, id: order }, limit: size + 1 } as FindOptions<Entity>);
   const nodes = rows.slice(0, size);
   const last = nodes.at(-1);
   return {

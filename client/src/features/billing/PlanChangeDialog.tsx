@@ -112,12 +112,14 @@ export function PlanChangeDialog({ review, current, paymentMethods, errorContext
     const { kind, effectiveAt } = reviewed.preview;
     const plan = reviewed.plan.name;
     const charged = payload.invoice && payload.invoice.amountPaid > 0 ? ` ${t('billing:review.charged', { amount: money(payload.invoice.amountPaid, payload.invoice.currency) })}` : '';
+    // A trial takes even a downgrade at once: only what the server scheduled is announced for later.
+    const scheduled = Boolean(payload.subscription?.scheduledChange);
     const text =
-      kind === 'DOWNGRADE'
+      scheduled && kind === 'DOWNGRADE'
         ? t('billing:review.downgradeScheduled', { plan, date: format.date(effectiveAt) })
-        : kind === 'SEATS_DECREASE'
+        : scheduled && kind === 'SEATS_DECREASE'
           ? t('billing:review.seatsDecreaseScheduled', { count: reviewed.seats, formatted: format.number(reviewed.seats), date: format.date(effectiveAt) })
-          : kind === 'SEATS_INCREASE'
+          : kind === 'SEATS_INCREASE' || kind === 'SEATS_DECREASE'
             ? t('billing:review.seatsIncreased', { plan, count: reviewed.seats, formatted: format.number(reviewed.seats) }) + charged
             : t('billing:review.changedNow', { plan }) + charged;
     onDone({ tone: 'success', text });
@@ -241,6 +243,9 @@ export function PlanChangeDialog({ review, current, paymentMethods, errorContext
     }
     const { kind, effectiveAt } = reviewed.preview;
     const date = format.date(effectiveAt);
+    // During a trial every change applies at once and nothing is charged until the trial ends: the
+    // explanations below (pay the difference today, keep the plan until the period ends) would be untrue.
+    if (subscription?.status === 'TRIALING') return t('billing:review.effectiveOn', { date });
     switch (kind) {
       case 'UPGRADE':
         return t('billing:review.upgradeExplained', { plan: reviewed.plan.name });

@@ -30,7 +30,7 @@ function linkSignature(secret: string, invoiceId: string, expires: number): stri
 /** Invoices: built from lines, numbered when finalized, mailed with their PDF, downloadable through signed links. */
 export class InvoiceService extends DomainService<BillingDeps> {
   list(page: PageArguments): Promise<Connection<Invoice>> {
-    return paginate(this.em, Invoice, { status: { $ne: 'draft' } }, page);
+    return paginate(this.em, Invoice, { status: { $ne: 'draft' } }, page, { order: 'desc' });
   }
 
   byId(id: string): Promise<Invoice | null> {
