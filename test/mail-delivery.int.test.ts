@@ -123,7 +123,7 @@ describe('a mail server that accepts connections and never greets', () => {
   let subject: Identity;
   beforeAll(async () => {
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()));
-    transport = createSmtpTransport({ url: `smtp://127.0.0.1:${(hanging.address() as AddressInfo).port}`, from: 'no-reply@platform.test', greetingTimeoutMs: 1000 });
+    transport = createSmtpTransport({ url: `smtp://127.0.0.1:${(hanging.address() as AddressInfo).port}`, from: 'no-reply@platform.test', greetingTimeoutMs: 4000 });
     subject = await startIdentity(transport);
   });
   afterAll(async () => {
@@ -133,19 +133,18 @@ describe('a mail server that accepts connections and never greets', () => {
     await new Promise<void>((resolve) => hanging.close(() => resolve()));
   });
 
-  it('does not slow the mutation down, and the mail stays pending with one attempt', async () => {
+  it('does not hold up the mutation, and the mail stays pending with one attempt', async () => {
     const owner = await subject.owner();
     const email = uniqueEmail('invitee');
-    const started = performance.now();
     await subject.graphql(documents.invite, { input: { email, role: 'MEMBER' } }, owner);
-    expect(performance.now() - started).toBeLessThan(500);
-    await waitFor(() => sockets.length > 0, 1000);
-    // While the relay waits for a greeting, requests go on as usual.
-    const second = performance.now();
+    // Committed and answered before any delivery was tried.
+    expect((await mailTo(subject.running, email))[0]).toMatchObject({ sentAt: null });
+    await waitFor(() => sockets.length > 0, 2000);
+    // While the relay still waits for a greeting, another mutation completes as usual.
     await subject.graphql(documents.invite, { input: { email: uniqueEmail('second'), role: 'MEMBER' } }, owner);
-    expect(performance.now() - second).toBeLessThan(500);
+    expect((await mailTo(subject.running, email))[0]).toMatchObject({ attempts: 0, sentAt: null });
 
-    await waitFor(async () => (await mailTo(subject.running, email))[0]?.attempts === 1, 4000);
+    await waitFor(async () => (await mailTo(subject.running, email))[0]?.attempts === 1, 10_000);
     const [mail] = await mailTo(subject.running, email);
     expect(mail).toMatchObject({ attempts: 1, sentAt: null, failedAt: null });
     expect(mail!.lastError).toMatch(/^ETIMEDOUT/);
