@@ -106,6 +106,16 @@ describe('paid subscriptions, upgrades and downgrades', () => {
     expect((await billing.state()).billingCustomer.currency).toBe('USD');
   });
 
+  it('bills the organization\'s first owner until someone sets a billing contact', async () => {
+    const owner = await given(platform).owner({ organizationName: 'Contact Corp' });
+    const billing = billingOf(platform, owner);
+    expect((await billing.state()).billingCustomer).toMatchObject({ email: owner.email, name: 'Contact Corp', currency: null, creditBalance: 0 });
+    const updated = (await billing.call<any>(`mutation($input: BillingCustomerUpdateInput!) { billingCustomerUpdate(input: $input) { billingCustomer { email name } userErrors { code field } } }`, { input: { email: 'ap@contact.test', name: 'Contact Corp AP' } })).billingCustomerUpdate;
+    expect(updated).toEqual({ billingCustomer: { email: 'ap@contact.test', name: 'Contact Corp AP' }, userErrors: [] });
+    const invalid = (await billing.call<any>(`mutation($input: BillingCustomerUpdateInput!) { billingCustomerUpdate(input: $input) { billingCustomer { email } userErrors { code field } } }`, { input: { email: 'not-an-email' } })).billingCustomerUpdate;
+    expect(invalid).toEqual({ billingCustomer: null, userErrors: [{ code: 'INVALID', field: ['input', 'email'] }] });
+  });
+
   it('previews and then applies an upgrade at once with a prorated charge', async () => {
     const { billing } = await paidPro();
     const businessPrice = await billing.priceId('business');

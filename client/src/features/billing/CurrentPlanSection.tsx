@@ -44,7 +44,7 @@ export function CurrentPlanSection({ subscription, paymentMethods, canManage, he
           onCancel={() => setCancelOpen(true)}
         />
       ) : (
-        <p>{t('billing:current.none')}</p>
+        <p>{t(canManage ? 'billing:current.noneChoose' : 'billing:current.none')}</p>
       )}
       {subscription && (
         <CancelSubscriptionDialog open={cancelOpen} subscription={subscription} onClose={() => setCancelOpen(false)} onCanceled={onNotice} />

@@ -32,7 +32,7 @@ export function UsageSection({ entitlements, seatUsage, usage }: UsageSectionPro
               ? t('billing:usage.seatsUnlimited', { count: used, used: format.number(used) })
               : t('billing:usage.seatsOf', { count: limit, used: format.number(used), limit: format.number(limit) })
           }
-          note={seatUsage.billed !== seatUsage.inUse ? t('billing:usage.seatsBilled', { count: seatUsage.billed, formatted: format.number(seatUsage.billed) }) : null}
+          note={seatUsage.billed > 0 && seatUsage.billed !== seatUsage.inUse ? t('billing:usage.seatsBilled', { count: seatUsage.billed, formatted: format.number(seatUsage.billed) }) : null}
         />
         <UsageMeter
           label={t('billing:usage.apiPoints')}

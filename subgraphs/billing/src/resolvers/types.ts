@@ -104,7 +104,7 @@ export const Organization: Types.OrganizationResolvers & Reference<OrganizationR
   paymentMethods: (organization, _args, context) => (own(organization, context) ? context.services.paymentMethods.list() : []),
   billingCustomer: (organization, _args, context) => {
     requireOwn(organization, context);
-    return context.services.customers.current();
+    return context.services.customers.withContact();
   },
   seatUsage: (organization, _args, context) => {
     requireOwn(organization, context);

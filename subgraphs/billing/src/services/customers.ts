@@ -65,6 +65,16 @@ export class CustomerService extends DomainService<BillingDeps> {
     return this.em.findOneOrFail(Customer, { organizationId });
   }
 
+  /** The customer with a contact to show: until someone sets one, the organization's name and first owner. */
+  async withContact(): Promise<Customer> {
+    const customer = await this.current();
+    if (!customer.email || !customer.name) {
+      await this.syncFromIdentity(customer);
+      await this.em.flush();
+    }
+    return customer;
+  }
+
   /** Active members (seats in use), refreshed from identity at most once a minute. */
   async activeMembers(customer?: Customer, options: { fresh?: boolean } = {}): Promise<number> {
     const record = customer ?? (await this.current());
