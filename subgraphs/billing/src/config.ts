@@ -42,6 +42,11 @@ export const billingEnvironment = withPlatformRules(
       BILLING_SCHEDULER_INTERVAL_SECONDS: durationSeconds(60),
       /** How long an invoice PDF link works. */
       INVOICE_LINK_TTL_SECONDS: durationSeconds(5 * 60),
+      /** Who issues the invoices: printed at the top of every invoice PDF. */
+      INVOICE_SELLER_NAME: z.string().min(1).default('SaaS Platform Inc.'),
+      /** The seller's address, lines separated by `|`. */
+      INVOICE_SELLER_ADDRESS: z.string().default('1 Market Street|San Francisco, CA 94105|United States'),
+      INVOICE_SELLER_EMAIL: z.string().email().default('billing@saas-platform.dev'),
     })
     .refine((env) => (env.PAYMENT_PROVIDER ?? (env.STRIPE_SECRET_KEY ? 'stripe' : 'sandbox')) !== 'stripe' || (env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET && env.STRIPE_PUBLISHABLE_KEY), {
       path: ['STRIPE_SECRET_KEY'],
@@ -64,6 +69,8 @@ export interface BillingSettings {
   incompleteExpirySeconds: number;
   schedulerIntervalSeconds: number;
   invoiceLinkTtlSeconds: number;
+  /** The issuer printed on invoices. */
+  seller: { name: string; addressLines: string[]; email: string };
 }
 
 export function billingSettings(env: Environment = process.env): { env: z.infer<typeof billingEnvironment>; settings: BillingSettings } {
@@ -90,6 +97,11 @@ export function billingSettings(env: Environment = process.env): { env: z.infer<
       incompleteExpirySeconds: parsed.INCOMPLETE_EXPIRY_SECONDS,
       schedulerIntervalSeconds: parsed.BILLING_SCHEDULER_INTERVAL_SECONDS,
       invoiceLinkTtlSeconds: parsed.INVOICE_LINK_TTL_SECONDS,
+      seller: {
+        name: parsed.INVOICE_SELLER_NAME,
+        addressLines: parsed.INVOICE_SELLER_ADDRESS.split('|').map((line) => line.trim()).filter(Boolean),
+        email: parsed.INVOICE_SELLER_EMAIL,
+      },
     },
   };
 }

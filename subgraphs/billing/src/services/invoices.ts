@@ -21,8 +21,6 @@ export interface InvoiceDraft {
 /** Providers refuse charges below this (Stripe: 50 cents in USD and EUR); smaller amounts wait for the next invoice. */
 export const MINIMUM_CHARGE = 50;
 
-const SELLER = { name: 'SaaS Platform Inc.', addressLines: ['1 Market Street', 'San Francisco, CA 94105', 'United States'], email: 'billing@saas-platform.dev' };
-
 function linkSignature(secret: string, invoiceId: string, expires: number): string {
   return createHmac('sha256', secret).update(`invoice-pdf\u0000${invoiceId}\u0000${expires}`).digest('base64url');
 }
@@ -159,8 +157,8 @@ export class InvoiceService extends DomainService<BillingDeps> {
       periodStart: invoice.periodStart,
       periodEnd: invoice.periodEnd,
       currency: invoice.currency,
-      seller: SELLER,
-      customer: { name: owner?.name ?? '', email: owner?.email ?? '', organizationName: owner?.name ?? '' },
+      seller: this.deps.settings.seller,
+      customer: { name: owner?.name ?? null, email: owner?.email ?? null, organizationName: owner?.name ?? '' },
       lines: invoice.lines,
       subtotal: invoice.subtotal,
       discountTotal: invoice.discountTotal,
