@@ -1,4 +1,4 @@
-import { createGateway, type GatewaySettings, type RunningGateway } from '@platform/gateway';
+import { createGateway, createRateLimiter, RedisRateLimiter, type GatewaySettings, type RunningGateway } from '@platform/gateway';
 import { startBilling, type BillingSettings, type Clock, type RunningBilling } from '@platform/billing';
 import { identity, seedDemo, type IdentitySettings, type IdentityServices } from '@platform/identity';
 import { createInfrastructure, type Infrastructure, type Logger, type MailTransport, type RunningSubgraph, startSubgraph } from '@platform/kit';
@@ -81,7 +81,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     ...options.gateway,
     subgraphUrls: { ...options.gateway.subgraphUrls, identity: identitySubgraph.url, billing: billing.subgraph.url },
   };
-  const gateway = await (await createGateway({ settings: gatewaySettings, infra, logger: options.logger })).listen(options.port, options.host);
+  // Several gateways share their buckets through the same Redis as everything else.
+  const rateLimiter = options.redisUrl ? createRateLimiter({ redis: options.redisUrl, namespace: options.namespace, logger: options.logger }) : createRateLimiter();
+  if (rateLimiter instanceof RedisRateLimiter) await rateLimiter.ready();
+  const gateway = await (await createGateway({ settings: gatewaySettings, infra, logger: options.logger, rateLimiter })).listen(options.port, options.host);
   return {
     gateway,
     identity: identitySubgraph,

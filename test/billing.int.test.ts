@@ -394,7 +394,7 @@ describe('invoice PDFs and usage', () => {
     expect(response.headers.get('content-type')).toBe('application/pdf');
     expect(response.headers.get('cache-control')).toBe('private, no-store');
     expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
-    const altered = await fetch(`${platform.url}${path.replace(/signature=./, 'signature=x')}`);
+    const altered = await fetch(`${platform.url}${path.replace(/signature=(.)/, (_match, first: string) => `signature=${first === 'A' ? 'B' : 'A'}`)}`);
     expect(altered.status).toBe(404);
     const otherInvoice = await fetch(`${platform.url}${path.replace(invoice.id, 'in_someoneelse')}`);
     expect(otherInvoice.status).toBe(404);
@@ -445,5 +445,31 @@ describe('a scheduler that crashes mid-run', () => {
     const sandbox = platform.platform.billing.sandboxDb!.em.fork();
     expect(await sandbox.count(SandboxPaymentIntent, { idempotencyKey: keys[0] })).toBe(1);
     expect(keys[0]).toMatch(/:cycle:.*:attempt:1$/);
+  });
+});
+
+describe('seats that follow the members', () => {
+  it('adds a seat when someone joins, prorated to the second and billed with the next renewal', async () => {
+    const { owner, billing } = await paidPro();
+    clock.advance(15 * DAY);
+    await given(platform).member(owner, 'MEMBER');
+    await platform.identity.flushOutbox();
+    const deadline = Date.now() + 5_000;
+    while ((await billing.state()).subscription.seats !== 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect((await billing.state()).subscription).toMatchObject({ seats: 2, seatsFollowMembers: true });
+
+    await renew(billing);
+    const [renewalInvoice] = (await billing.state()).invoices.nodes;
+    const prorations = renewalInvoice.lines.filter((line: { kind: string }) => line.kind === 'PRORATION');
+    expect(prorations.map((line: { description: string }) => line.description)).toEqual([
+      expect.stringMatching(/^Unused time on Pro × 1 after /),
+      expect.stringMatching(/^Remaining time on Pro × 2 after /),
+    ]);
+    // Half a month of one more seat, give or take the month's length.
+    const prorated = prorations.reduce((sum: number, line: { amount: number }) => sum + line.amount, 0);
+    expect(prorated).toBeGreaterThan(600);
+    expect(prorated).toBeLessThan(900);
+    expect(renewalInvoice.lines.find((line: { kind: string }) => line.kind === 'SEATS')).toMatchObject({ quantity: 2, amount: 3_000 });
+    expect(renewalInvoice.total).toBe(3_000 + prorated);
   });
 });

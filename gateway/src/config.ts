@@ -16,6 +16,21 @@ export const gatewayEnvironment = platformEnvironment.extend({
   MAX_ALIASES: positive(15),
   MAX_DIRECTIVES: positive(50),
   MAX_TOKENS: positive(1000),
+  /**
+   * Most cost points one operation may request (gateway/src/cost.ts), Shopify's single-query maximum.
+   * The web app's heaviest operations (a page of 100 members, invitations or API keys) request 204.
+   */
+  MAX_QUERY_COST: positive(1000),
+  /** Items assumed for a list with neither a slicing argument (first) nor @listSize(assumedSize:). */
+  DEFAULT_LIST_SIZE: positive(10),
+  /** A bucket holds this many seconds of its plan's rate (Shopify: 1,000 points at 50 points/s). */
+  RATE_LIMIT_BURST_SECONDS: positive(20),
+  /** Share of the organization's rate one user or API key restores, so a runaway key leaves the rest to others. */
+  RATE_LIMIT_PRINCIPAL_SHARE: z.coerce.number().positive().max(1).default(0.5),
+  /** Cost points per second an anonymous address restores (sign-up, log-in, the public catalog). */
+  RATE_LIMIT_ANONYMOUS_POINTS_PER_SECOND: positive(10),
+  /** The rate used while billing cannot say an organization's plan: the free plan's. */
+  RATE_LIMIT_FALLBACK_POINTS_PER_SECOND: positive(50),
   /** Largest GraphQL document accepted, in bytes. */
   MAX_DOCUMENT_BYTES: positive(16 * 1024),
   /** Largest request body accepted, in bytes. */
@@ -47,6 +62,8 @@ export interface GatewaySettings {
   corsOrigins: string[];
   introspection: 'on' | 'authenticated' | 'off';
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxDocumentBytes: number; bodyLimitBytes: number; maxBatch: number };
+  /** Query cost analysis: the per-operation maximum and the size assumed for lists that declare none. */
+  cost: { maxQueryCost: number; defaultListSize: number };
   trustProxy: boolean;
   apiKeyCacheSeconds: number;
   subgraphTimeoutMs: number;
@@ -56,6 +73,8 @@ export interface GatewaySettings {
   webAppDir: string | null;
   /** Whether the web app loads Stripe.js (Stripe is the payment provider). */
   webAppUsesStripe: boolean;
+  /** Token buckets in cost points: burst window, principal share, anonymous and fallback rates. */
+  rateLimits: { burstSeconds: number; principalShare: number; anonymousPointsPerSecond: number; fallbackPointsPerSecond: number };
 }
 
 export const DEFAULT_WEB_APP_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
@@ -79,6 +98,7 @@ export function gatewaySettings(env: Environment = process.env): { env: GatewayE
         bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
         maxBatch: parsed.MAX_BATCH,
       },
+      cost: { maxQueryCost: parsed.MAX_QUERY_COST, defaultListSize: parsed.DEFAULT_LIST_SIZE },
       trustProxy: parsed.TRUST_PROXY,
       apiKeyCacheSeconds: parsed.API_KEY_CACHE_SECONDS,
       subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
@@ -86,6 +106,12 @@ export function gatewaySettings(env: Environment = process.env): { env: GatewayE
       watchSupergraph: parsed.NODE_ENV === 'development',
       webAppDir: parsed.WEB_APP_DIR === undefined ? DEFAULT_WEB_APP_DIR : parsed.WEB_APP_DIR.trim() || null,
       webAppUsesStripe: parsed.STRIPE_PUBLISHABLE_KEY !== undefined,
+      rateLimits: {
+        burstSeconds: parsed.RATE_LIMIT_BURST_SECONDS,
+        principalShare: parsed.RATE_LIMIT_PRINCIPAL_SHARE,
+        anonymousPointsPerSecond: parsed.RATE_LIMIT_ANONYMOUS_POINTS_PER_SECOND,
+        fallbackPointsPerSecond: parsed.RATE_LIMIT_FALLBACK_POINTS_PER_SECOND,
+      },
     },
   };
 }

@@ -1,20 +1,23 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   closeServer,
   createInternalClient,
   encodeEnvelope,
   ENVELOPE_HEADER,
+  EVENTS_CHANNEL,
   executeWithApollo,
   HttpError,
   maskError,
+  MAX_PAGE_SIZE,
   newId,
   readBodyBytes,
   readGraphQLBody,
   sendJson,
   sendRequestError,
   clientIpOf,
+  type DomainEvent,
   type Infrastructure,
   type Logger,
 } from '@platform/kit';
@@ -30,8 +33,11 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Authenticator, CredentialError } from './auth.ts';
 import { OperationAuthorizer } from './authorization.ts';
 import type { GatewaySettings } from './config.ts';
+import { CostCalculator, queryCostExceeded, type CostExtension } from './cost.ts';
 import type { GatewayContext } from './context.ts';
 import { createInternalFetch, createSigningFetcher, createSubgraphAgent, PlatformDataSource } from './datasource.ts';
+import { EntitlementsCache } from './entitlements.ts';
+import { addressBucket, createRateLimiter, principalBuckets, rateLimitHeaders, type BucketKey, type RateLimiter, type RateLimitPolicy } from './rate-limit.ts';
 import { serveExplorer } from './explorer.ts';
 import { serveWebApp } from './web-app.ts';
 import { aliasLimit, depthLimit, directiveLimit } from './limits.ts';
@@ -40,6 +46,11 @@ export interface GatewayOptions {
   settings: GatewaySettings;
   infra: Infrastructure;
   logger: Logger;
+  /**
+   * The token buckets operations are charged to: on Redis when the platform shares one (several
+   * gateways then share the buckets), otherwise in process. Default: in process. Closed with the gateway.
+   */
+  rateLimiter?: RateLimiter;
 }
 
 export interface RunningGateway {
@@ -56,11 +67,16 @@ const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 const WEBHOOK_REPLY_LIMIT_BYTES = 4096;
 const INVOICE_PDF_PATH = /^\/downloads\/invoices\/([A-Za-z0-9_-]{1,64})\.pdf$/;
 
+/** The same error, answered with this HTTP status (Apollo answers 500 for errors thrown by plugins). */
+function withStatus(error: GraphQLError, status: number): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
+}
+
 function readSupergraph(settings: GatewaySettings): string {
   return settings.supergraphPath ? readFileSync(settings.supergraphPath, 'utf8') : readCheckedInSupergraph();
 }
 
-export async function createGateway({ settings, infra, logger }: GatewayOptions) {
+export async function createGateway({ settings, infra, logger, rateLimiter }: GatewayOptions) {
   const log = logger.child({ component: 'gateway' });
   const agent = createSubgraphAgent(settings.subgraphTimeoutMs);
   const fetcher = createSigningFetcher(settings.secrets.internalSigningSecret, agent);
@@ -70,8 +86,40 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
     timeoutMs: settings.subgraphTimeoutMs,
     userAgent: 'gateway',
   });
+  const limiter = rateLimiter ?? createRateLimiter();
+  const limits = settings.rateLimits;
+  const entitlements = new EntitlementsCache({
+    internal,
+    billingUrl: settings.subgraphUrls.billing ?? '',
+    fallback: { plan: 'free', apiPointsPerSecond: limits.fallbackPointsPerSecond, apiPointsPerMonth: null },
+    logger: log,
+  });
+
+  // A plan change reaches the limits as soon as billing's event does, not when the cached plan expires.
+  const stopListening = await infra.pubsub.subscribe(EVENTS_CHANNEL, (message) => {
+    try {
+      const event = JSON.parse(message) as DomainEvent;
+      if (event.source === 'billing' && event.organizationId && event.type.startsWith('subscription.')) entitlements.invalidate(event.organizationId);
+    } catch (error) {
+      log.warn({ err: error }, 'ignored an event that is not JSON');
+    }
+  });
+
+  /** The buckets an operation is charged to, and the policy its headers advertise (its plan's). */
+  async function bucketsOf(context: GatewayContext): Promise<{ buckets: BucketKey[]; policy: RateLimitPolicy }> {
+    const { principal } = context;
+    if (principal.kind === 'anonymous') {
+      const bucket = addressBucket(context.clientIp ?? 'unknown', limits.anonymousPointsPerSecond, { burstSeconds: limits.burstSeconds });
+      return { buckets: [bucket], policy: { capacity: bucket.capacity, restorePerSecond: bucket.restorePerSecond } };
+    }
+    const plan = await entitlements.get(principal.organizationId, context.requestId);
+    const buckets = principalBuckets(principal, plan, { burstSeconds: limits.burstSeconds, principalShare: limits.principalShare });
+    return { buckets, policy: { capacity: buckets[0]!.capacity, restorePerSecond: buckets[0]!.restorePerSecond } };
+  }
+
   const webApp = settings.webAppDir ? serveWebApp(settings.webAppDir, { stripe: settings.webAppUsesStripe }) : null;
   let authorizer: OperationAuthorizer | undefined;
+  let costs: CostCalculator | undefined;
   let supergraphSdl = readSupergraph(settings);
 
   const gateway = new ApolloGateway({
@@ -98,18 +146,69 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     authorizer = new OperationAuthorizer(coreSupergraphSdl, apiSchema, settings.introspection);
+    costs = new CostCalculator(coreSupergraphSdl, apiSchema, { defaultListSize: settings.cost.defaultListSize, maxPageSize: MAX_PAGE_SIZE });
   });
 
   const authorize: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
+      // The calculator that priced the operation prices its response too, even if the supergraph reloads meanwhile.
+      let pricedBy: CostCalculator | undefined;
       return {
-        async didResolveOperation({ document, operation, contextValue }) {
-          if (!operation || !authorizer) throw new Error('The gateway has no schema loaded yet');
+        async didResolveOperation({ document, operation, request, contextValue }) {
+          if (!operation || !authorizer || !costs) throw new Error('The gateway has no schema loaded yet');
           const refusal = await authorizer.authorize(document, operation, contextValue);
           if (refusal) {
             const status = refusal.extensions.code === 'UNAUTHENTICATED' ? 401 : 403;
-            throw new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, http: { status } } });
+            throw withStatus(refusal, status);
           }
+          pricedBy = costs;
+          let requestedQueryCost: number;
+          try {
+            requestedQueryCost = pricedBy.requestedCost(document, request.operationName, request.variables);
+          } catch (error) {
+            throw error instanceof GraphQLError ? withStatus(error, 400) : error;
+          }
+          contextValue.cost = { requestedQueryCost, actualQueryCost: null, throttleStatus: null };
+          // A document too expensive to run is the caller's to change, not a rate problem: 400, not 429.
+          if (requestedQueryCost > settings.cost.maxQueryCost) throw withStatus(queryCostExceeded(requestedQueryCost, settings.cost.maxQueryCost), 400);
+          // The requested cost is reserved now and settled with the actual cost once the response is known.
+          const { buckets, policy } = await bucketsOf(contextValue);
+          const reserved = await limiter.reserve(buckets, requestedQueryCost);
+          contextValue.cost.throttleStatus = reserved.status;
+          if (!reserved.allowed) {
+            if (reserved.exceedsCapacity) throw withStatus(queryCostExceeded(requestedQueryCost, policy.capacity), 400);
+            throw new GraphQLError(
+              `Rate limited: this operation costs ${requestedQueryCost} points and ${reserved.status.currentlyAvailable} are available, restoring ${reserved.status.restoreRate} per second. Retry after ${reserved.retryAfterSeconds} s.`,
+              {
+                extensions: {
+                  code: 'RATE_LIMITED',
+                  retryAfter: reserved.retryAfterSeconds,
+                  http: { status: 429, headers: new HeaderMap(Object.entries(rateLimitHeaders(policy, reserved.status, reserved.retryAfterSeconds))) },
+                },
+              },
+            );
+          }
+          contextValue.throttle = { reservation: reserved.reservation, policy };
+        },
+        async willSendResponse({ response, document, request, contextValue }) {
+          const cost = contextValue.cost;
+          if (!cost || !pricedBy || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          cost.actualQueryCost = 0;
+          try {
+            if (document) cost.actualQueryCost = pricedBy.actualCost(document, request.operationName, request.variables, result.data);
+          } catch (error) {
+            log.error({ err: error, requestId: contextValue.requestId }, 'could not price a response; reporting its actual cost as 0');
+          }
+          const throttle = contextValue.throttle;
+          if (throttle) {
+            contextValue.throttle = null;
+            cost.throttleStatus = await limiter.settle(throttle.reservation, cost.actualQueryCost);
+            for (const [name, value] of Object.entries(rateLimitHeaders(throttle.policy, cost.throttleStatus))) response.http.headers.set(name, value);
+          }
+          const extension: CostExtension = { requestedQueryCost: cost.requestedQueryCost, actualQueryCost: cost.actualQueryCost };
+          if (cost.throttleStatus) extension.throttleStatus = cost.throttleStatus;
+          result.extensions = { ...result.extensions, cost: extension };
         },
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
@@ -200,6 +299,8 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
       clientIp,
       userAgent,
       envelope: encodeEnvelope({ principal, requestId, clientIp, userAgent, issuedAt: Date.now() }),
+      cost: null,
+      throttle: null,
     };
     await executeWithApollo(apollo, request, response, body, async () => context, headers);
   }
@@ -385,7 +486,11 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
       infrastructure = 'unreachable';
     }
     const ready = infrastructure === 'ready' && Object.values(subgraphs).every((state) => state === 'ready');
-    return { ready, status: ready ? 'ready' : 'unavailable', infrastructure: `${infra.driver}: ${infrastructure}`, subgraphs };
+    // A rate limiter that lost Redis keeps serving on per-process buckets (fail open); readiness says so
+    // without taking the gateway out of rotation.
+    const health = limiter.health();
+    const rateLimits = health.degraded ? `${health.driver}: degraded since ${health.since?.toISOString()} (${health.reason}); limiting per process` : `${health.driver}: ready`;
+    return { ready, status: ready ? 'ready' : 'unavailable', infrastructure: `${infra.driver}: ${infrastructure}`, rateLimits, subgraphs };
   }
 
   let extraRoute: ((request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>) | undefined;
@@ -412,6 +517,8 @@ export async function createGateway({ settings, infra, logger }: GatewayOptions)
         close: async () => {
           await closeServer(server);
           await apollo.stop();
+          await stopListening();
+          await limiter.close();
           await agent.close();
         },
       };

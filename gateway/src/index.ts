@@ -1,2 +1,3 @@
 export { createGateway, type GatewayOptions, type RunningGateway } from './gateway.ts';
+export { createRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 export { gatewaySettings, gatewayEnvironment, type GatewaySettings } from './config.ts';

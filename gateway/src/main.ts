@@ -1,13 +1,17 @@
 /** Runs the gateway on its own (one container in production); the subgraphs run elsewhere. */
 import { ConfigError, createInfrastructure, createLogger } from '@platform/kit';
 import { createGateway } from './gateway.ts';
+import { createRateLimiter, RedisRateLimiter } from './rate-limit.ts';
 import { gatewaySettings } from './config.ts';
 
 try {
   const { env, settings } = gatewaySettings();
   const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
   const infra = await createInfrastructure({ redisUrl: env.REDIS_URL, logger });
-  const running = await (await createGateway({ settings, infra, logger })).listen(env.PORT, env.HOST);
+  // Every gateway process shares the same buckets through Redis.
+  const rateLimiter = env.REDIS_URL ? createRateLimiter({ redis: env.REDIS_URL, logger }) : createRateLimiter();
+  if (rateLimiter instanceof RedisRateLimiter) await rateLimiter.ready();
+  const running = await (await createGateway({ settings, infra, logger, rateLimiter })).listen(env.PORT, env.HOST);
   logger.info({ url: running.url }, 'gateway listening');
   const stop = async () => {
     logger.info('shutting down');

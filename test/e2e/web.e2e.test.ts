@@ -328,7 +328,7 @@ describe('the web app in a browser', () => {
     await screenshot(page, 'api-keys-secret');
 
     const works = await api('{ viewer { organization { name } } }', secret);
-    expect(works).toEqual({ status: 200, body: { data: { viewer: { organization: { name: owner.organization } } } } });
+    expect(works).toMatchObject({ status: 200, body: { data: { viewer: { organization: { name: owner.organization } } } } });
 
     await shown.getByRole('button', { name: 'Done', exact: true }).click();
     await shown.waitFor({ state: 'detached' });

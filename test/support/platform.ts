@@ -46,6 +46,9 @@ export async function startTestPlatform(env: Record<string, string> = {}, option
     INTERNAL_SIGNING_SECRET: randomBytes(32).toString('base64url'),
     ACCESS_TOKEN_SECRET: randomBytes(32).toString('base64url'),
     PASSWORD_HASH_COST: '1024',
+    // Tests run many operations per organization in a burst; their buckets hold an hour of the plan's
+    // rate, so only test/rate-limits.int.test.ts (which sets its own) meets a limit.
+    RATE_LIMIT_BURST_SECONDS: '3600',
     ...env,
   };
   const scratch = backing.databaseUrl ? await createScratchDatabase(backing.databaseUrl, 'test') : undefined;

@@ -28,7 +28,7 @@ export async function startApp(env: Record<string, string> = {}, timeoutMs = 30_
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.ts'], {
     cwd: root,
-    env: { ...inheritedEnvironment, PORT: '0', SUBGRAPH_PORTS: 'ephemeral', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', ...env },
+    env: { ...inheritedEnvironment, PORT: '0', SUBGRAPH_PORTS: 'ephemeral', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', RATE_LIMIT_BURST_SECONDS: '600', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -59,7 +59,39 @@
     show();
   });
 
-  var baseFetcher = GraphiQL.createFetcher({ url: '/graphql' });
+  var costView = document.getElementById('cost');
+
+  function showCost(cost) {
+    if (!cost) {
+      costView.textContent = '';
+      return;
+    }
+    var text = 'Cost: ' + cost.requestedQueryCost + ' points requested, ' + cost.actualQueryCost + ' actual';
+    var throttle = cost.throttleStatus;
+    if (throttle) text += ' · ' + throttle.currentlyAvailable + ' of ' + throttle.maximumAvailable + ' points left (+' + throttle.restoreRate + '/s)';
+    costView.textContent = text;
+  }
+
+  // Reads extensions.cost from a copy of each answer, so GraphiQL still gets the response untouched.
+  async function fetchShowingCost(url, init) {
+    var response = await fetch(url, init);
+    var introspection = typeof init.body === 'string' && init.body.indexOf('"operationName":"IntrospectionQuery"') !== -1;
+    var type = response.headers.get('content-type') || '';
+    if (!introspection && type.indexOf('json') !== -1) {
+      response
+        .clone()
+        .json()
+        .then(function (body) {
+          showCost(body && body.extensions && body.extensions.cost);
+        })
+        .catch(function () {
+          showCost(null);
+        });
+    }
+    return response;
+  }
+
+  var baseFetcher = GraphiQL.createFetcher({ url: '/graphql', fetch: fetchShowingCost });
   async function fetcher(params, options) {
     if (session && new Date(session.expiresAt).getTime() - Date.now() < 30000) await refresh();
     var headers = Object.assign({}, (options && options.headers) || {});

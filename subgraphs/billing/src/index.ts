@@ -1,4 +1,4 @@
-import { createSubgraph, rawRoute, RawResponse, startSubgraph, type Database, type Infrastructure, type Logger, type RunningSubgraph, type SubgraphRuntimeOptions } from '@platform/kit';
+import { createSubgraph, EVENTS_CHANNEL, HttpError, rawRoute, RawResponse, startSubgraph, type Database, type DomainEvent, type Infrastructure, type Logger, type RunningSubgraph, type SubgraphRuntimeOptions } from '@platform/kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { migrations as postgresql } from '../migrations/postgresql/index.ts';
 import { migrations as sqlite } from '../migrations/sqlite/index.ts';
@@ -17,6 +17,9 @@ import { billingServices, systemClock, type BillingDeps, type BillingServices, t
 export { billingSettings, billingEnvironment, type BillingSettings } from './config.ts';
 export { BillingScheduler, runForOrganization, type SchedulerReport } from './scheduler.ts';
 export type { BillingDeps, BillingServices, Clock, IdentityClient } from './services/index.ts';
+
+/** Identity's events that change how many seats are in use. */
+const MEMBER_EVENTS = new Set(['member.joined', 'member.removed']);
 
 export const billing = createSubgraph<BillingServices, BillingDeps>({
   name: 'billing',
@@ -37,6 +40,17 @@ export const billing = createSubgraph<BillingServices, BillingDeps>({
       const found = await context.services.invoices.pdfFromLink((body ?? {}) as { invoiceId: unknown; expires: unknown; signature: unknown });
       if (!found) return RawResponse.json(404, { error: 'This link is invalid or has expired. Open the invoice again from the billing page.' });
       return new RawResponse(200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${found.filename}"` }, found.pdf);
+    },
+    /**
+     * The gateway's rate limiter asks here for an organization's API limits:
+     * `{ organizationId }` -> `{ apiPointsPerSecond, apiPointsPerMonth, plan }`.
+     */
+    '/internal/entitlements': async (body, context) => {
+      const organizationId = (body as { organizationId?: unknown } | null)?.organizationId;
+      if (typeof organizationId !== 'string' || !/^org_[0-9a-z]{1,64}$/.test(organizationId)) {
+        throw new HttpError(400, 'BAD_REQUEST', "Send { organizationId: 'org_...' }.");
+      }
+      return context.services.entitlements.apiLimitsOf(organizationId);
     },
     /** Usage reported by the platform (API cost points), counted once per idempotency key. */
     '/internal/usage/record': async (body, context) => {
@@ -103,12 +117,20 @@ export async function startBilling(options: StartBillingOptions): Promise<Runnin
     await scheduler.applyProviderEvent(eventId);
   };
   if (schedule) scheduler.start();
+  // Seats that follow the members move when identity says someone joined or left. Pub/sub may drop
+  // an event while billing is down; the renewal re-counts the seats anyway.
+  const unsubscribe = await options.infra.pubsub.subscribe(EVENTS_CHANNEL, (message) => {
+    const event = JSON.parse(message) as DomainEvent;
+    if (event.source !== 'identity' || !event.organizationId || !MEMBER_EVENTS.has(event.type)) return;
+    void scheduler.syncSeats(event.organizationId);
+  });
   return {
     subgraph,
     scheduler,
     deps,
     sandboxDb,
     async close() {
+      await unsubscribe();
       await scheduler.stop();
       await subgraph.close();
       await sandboxDb?.close();

@@ -120,6 +120,12 @@ export class BillingScheduler {
     return report;
   }
 
+  /** Re-counts the seats of an organization whose members changed (identity's member events). */
+  async syncSeats(organizationId: string): Promise<void> {
+    const sink = { renewed: 0, ended: 0, retried: 0, expired: 0, trialNotices: 0, providerEvents: 0, failures: 0 };
+    await this.step(organizationId, 'seat sync', (context) => context.services.lifecycle.syncSeats(), sink);
+  }
+
   /** Applies one stored provider event for the organization it concerns; true when it was applied. */
   async applyProviderEvent(eventId: string, report?: SchedulerReport): Promise<boolean> {
     const em = this.billing.db.em.fork();

@@ -1,6 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { tenantScoped } from '@platform/kit';
 import { Coupon, Plan, Price } from './catalog.ts';
+import type { InvoiceLineData } from './invoice.ts';
 
 export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'unpaid' | 'canceled' | 'incomplete' | 'incomplete_expired';
 
@@ -43,6 +44,8 @@ export const SubscriptionSchema = defineEntity({
     cancellationFeedback: p.text().nullable(),
     endedAt: p.datetime().nullable(),
     scheduledChange: p.json<ScheduledChangeData>().nullable(),
+    /** Prorations of seat changes made during the period, billed with the next renewal (Stripe's pending invoice items). */
+    pendingLines: p.json<InvoiceLineData[]>().nullable(),
     incompleteExpiresAt: p.datetime().nullable(),
     coupon: () => p.manyToOne(Coupon).ref().nullable(),
     discountEndsAt: p.datetime().nullable(),

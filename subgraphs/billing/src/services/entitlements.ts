@@ -1,5 +1,5 @@
 import { DomainService } from '@platform/kit';
-import { Plan, type EntitlementsData, type Subscription } from '../entities/index.ts';
+import { Plan, Subscription, type EntitlementsData } from '../entities/index.ts';
 import { addInterval } from '../pricing/index.ts';
 import type { CustomerService } from './customers.ts';
 import type { SubscriptionService } from './subscriptions.ts';
@@ -11,6 +11,19 @@ const ENTITLED = new Set(['trialing', 'active', 'past_due']);
 
 /** Used when even the free plan is missing from the catalog: the least anyone gets. */
 const FLOOR: EntitlementsData = { seats: 1, apiPointsPerMonth: 1_000, apiPointsPerSecond: 10, storageBytes: 0, features: [] };
+
+/** An organization's API rate limits and quota, as the gateway's rate limiter reads them. */
+export interface ApiLimits {
+  /** The plan whose limits apply: the entitled subscription's, else 'free'. */
+  plan: string;
+  apiPointsPerSecond: number;
+  /** null: unlimited. */
+  apiPointsPerMonth: number | null;
+}
+
+function entitled(subscription: Subscription | null): Subscription | null {
+  return subscription && subscription.liveKey && ENTITLED.has(subscription.status) ? subscription : null;
+}
 
 /** What the organization may use now, and how much of it it uses. */
 export class EntitlementService extends DomainService<BillingDeps> {
@@ -26,15 +39,28 @@ export class EntitlementService extends DomainService<BillingDeps> {
   }
 
   private async entitledSubscription(): Promise<Subscription | null> {
-    const subscription = await this.subscriptions.current();
-    return subscription && subscription.liveKey && ENTITLED.has(subscription.status) ? subscription : null;
+    return entitled(await this.subscriptions.current());
   }
 
   async current(): Promise<EntitlementsData> {
-    const subscription = await this.entitledSubscription();
-    if (subscription) return subscription.plan.getEntity().entitlements;
-    const free = await this.em.findOne(Plan, { key: 'free' });
-    return free?.entitlements ?? FLOOR;
+    return (await this.planOf(await this.entitledSubscription())).entitlements;
+  }
+
+  /**
+   * The API limits of the named organization, for the gateway (billing's `/internal/entitlements`).
+   * The caller names the organization rather than being in it, so this one lookup crosses the tenant
+   * filter on purpose; it reads the same subscription `current()` would for that organization.
+   */
+  async apiLimitsOf(organizationId: string): Promise<ApiLimits> {
+    const [latest] = await this.em.find(Subscription, { organizationId }, { filters: { tenant: false }, orderBy: { createdAt: 'desc', id: 'desc' }, limit: 1, populate: ['plan'] });
+    const { key, entitlements } = await this.planOf(entitled(latest ?? null));
+    return { plan: key, apiPointsPerSecond: entitlements.apiPointsPerSecond, apiPointsPerMonth: entitlements.apiPointsPerMonth };
+  }
+
+  /** The entitled subscription's plan, else the free plan, else the floor. */
+  private async planOf(subscription: Subscription | null): Promise<{ key: string; entitlements: EntitlementsData }> {
+    const plan = subscription ? subscription.plan.getEntity() : await this.em.findOne(Plan, { key: 'free' });
+    return plan ? { key: plan.key, entitlements: plan.entitlements } : { key: 'free', entitlements: FLOOR };
   }
 
   async seatUsage(): Promise<{ inUse: number; billed: number; limit: number | null }> {

@@ -1,7 +1,7 @@
 import { ref } from '@mikro-orm/core';
 import { DomainService } from '@platform/kit';
 import { Invoice, Price, Subscription } from '../entities/index.ts';
-import { addInterval, priceLines, usageLines } from '../pricing/index.ts';
+import { addInterval, priceLines, prorationLines, usageLines } from '../pricing/index.ts';
 import type { CustomerService } from './customers.ts';
 import type { InvoiceService } from './invoices.ts';
 import type { SubscriptionService } from './subscriptions.ts';
@@ -91,11 +91,13 @@ export class LifecycleService extends DomainService<BillingDeps> {
       subscription.status = 'active';
       subscriptions.emitChanged(subscription, { from: 'trialing', to: 'active', reason: 'trial_ended' });
     }
+    const pending = subscription.pendingLines ?? [];
+    subscription.pendingLines = null;
     const invoice = await invoices.finalize({
       subscription,
       customer,
       reason: 'subscription_cycle',
-      lines: [...priceLines(price, subscription.seats, { start, end }, plan.name), ...usageOfEndedPeriod],
+      lines: [...priceLines(price, subscription.seats, { start, end }, plan.name), ...pending, ...usageOfEndedPeriod],
       periodStart: start,
       periodEnd: end,
       periodKey: `${subscription.id}:cycle:${start.toISOString()}`,
@@ -107,6 +109,37 @@ export class LifecycleService extends DomainService<BillingDeps> {
       await subscriptions.collect(invoice, subscription, customer);
     }
     return 'renewed';
+  }
+
+  /**
+   * Brings seats that follow the members in line with identity's count, as soon as someone joins or
+   * leaves. Like a Stripe quantity update: during a paid period the difference is prorated to the
+   * second and billed with the next renewal; during a trial it is free.
+   */
+  async syncSeats(): Promise<'synced' | 'unchanged'> {
+    const subscription = await this.em.findOne(Subscription, { liveKey: { $ne: null }, seatsFollowMembers: true }, { populate: ['plan', 'price'] });
+    if (!subscription || !['trialing', 'active', 'past_due'].includes(subscription.status)) return 'unchanged';
+    const customer = await this.services.customers.current();
+    const seats = Math.max(await this.services.customers.activeMembers(customer, { fresh: true }), 1);
+    if (seats === subscription.seats) return 'unchanged';
+    await this.services.subscriptions.claim(subscription);
+    const price = subscription.price.getEntity();
+    const planName = subscription.plan.getEntity().name;
+    const now = this.now();
+    if (subscription.status !== 'trialing' && now < subscription.currentPeriodEnd) {
+      const lines = prorationLines({
+        from: { price, seats: subscription.seats, planName },
+        to: { price, seats, planName },
+        periodStart: subscription.currentPeriodStart,
+        periodEnd: subscription.currentPeriodEnd,
+        at: now,
+      });
+      subscription.pendingLines = [...(subscription.pendingLines ?? []), ...lines];
+    }
+    const from = subscription.seats;
+    subscription.seats = seats;
+    this.services.subscriptions.emitChanged(subscription, { change: 'seats_synced', from: { seats: from }, to: { seats } });
+    return 'synced';
   }
 
   /** One more try at an open renewal invoice whose retry is due. */

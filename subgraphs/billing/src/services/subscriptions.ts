@@ -179,6 +179,7 @@ export class SubscriptionService extends DomainService<BillingDeps> {
       cancellationFeedback: null,
       endedAt: null,
       scheduledChange: null,
+      pendingLines: null,
       incompleteExpiresAt: null,
       coupon,
       discountEndsAt: coupon ? this.discountEnd(coupon.duration, coupon.durationInMonths ?? null, trial ? periodEnd : now, price.interval) : null,
