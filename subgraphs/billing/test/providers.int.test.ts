@@ -1,3 +1,4 @@
+import { backing } from '@platform/kit/test-backing.ts';
 import { createLogger, createScratchDatabase, KIT_ENTITIES, openDatabase, OutboxEvent, type Database, type ScratchDatabase } from '@platform/kit';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,7 @@ import { createPaymentProvider, ProviderError, SANDBOX_DATABASE_NAME, SandboxPro
 import { startFakeStripe, type FakeStripe } from './support/fake-stripe.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
-const databaseUrl = process.env.DATABASE_URL || undefined;
+const databaseUrl = backing.databaseUrl;
 const nextYear = new Date().getUTCFullYear() + 1;
 
 type CardName = 'visa' | 'mastercard' | 'declined' | 'insufficientFunds' | 'chargeFails';

@@ -1,3 +1,4 @@
+import { backing } from '../src/test-backing.ts';
 import { ANONYMOUS } from '@platform/schema';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
@@ -117,7 +118,7 @@ const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1'
 const ATTACHMENT: MailAttachment = { filename: 'invoice-2026-0001.pdf', contentType: 'application/pdf', contentBase64: PDF.toString('base64') };
 
 // SQLite in memory, or PostgreSQL when the run has DATABASE_URL (CI runs both).
-const databaseUrl = process.env.DATABASE_URL || undefined;
+const databaseUrl = backing.databaseUrl;
 let scratch: ScratchDatabase | undefined;
 let db: Database;
 let infra: Infrastructure;
