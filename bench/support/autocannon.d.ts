@@ -16,6 +16,8 @@ declare module 'autocannon' {
       timeout?: number;
       /** A response whose body differs counts as a mismatch. */
       expectBody?: string;
+      /** A response whose body this refuses counts as a mismatch (instead of expectBody). */
+      verifyBody?: (body: string) => boolean;
       /** Keep the per-run result raw (encoded histograms); the caller aggregates. */
       skipAggregateResult?: boolean;
     }
