@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*config.ts', '**/test/**', '**/*.test.ts', 'bench/**', 'scripts/**', '**/create-migration.ts', '**/test-backing.ts'],
+    files: ['**/*config.ts', '**/test/**', '**/*.test.ts', 'bench/**', 'scripts/**', '**/create-migration.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

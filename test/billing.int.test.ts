@@ -408,6 +408,7 @@ describe('invoice PDFs and usage', () => {
     expect(await report(150_000, 'usage-a')).toEqual({ recorded: true });
     expect(await report(150_000, 'usage-a')).toEqual({ recorded: false });
     expect(await report(2_500, 'usage-b')).toEqual({ recorded: true });
+    await expect(report(-5, 'usage-c')).rejects.toMatchObject({ reason: 'HTTP_STATUS', status: 400 });
     expect((await billing.state()).usage).toEqual([{ meter: 'API_POINTS', used: 152_500, limit: 1_000_000 }]);
 
     await renew(billing);

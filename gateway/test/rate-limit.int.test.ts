@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { backing } from '@platform/kit/test-backing.ts';
+import { backing } from '@platform/kit/test-config.ts';
 import { RedisRateLimiter, type BucketKey, type ReserveResult } from '../src/rate-limit.ts';
 
 // The Redis of the test run: these run in the suite's PostgreSQL-and-Redis pass (REDIS_URL set), since

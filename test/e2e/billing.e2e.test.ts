@@ -6,13 +6,10 @@
  * depend on each other; axe scans the page in each state it reaches. Screenshots land in
  * test-results/screenshots/billing-*.png.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { describeProblems, expectAccessible, launchChromium, newContext, screenshot, SCREENSHOTS, type PageProblem } from '../support/browser.ts';
-import { startApp, type StartedApp } from '../support/start-app.ts';
+import type { Locator, Page } from 'playwright-core';
+import { expectAccessible, screenshot } from '../support/browser.ts';
+import { browserSuite } from '../support/browser-suite.ts';
 
 /**
  * Each flow's own limit, above the 30 s every test gets from jest.config.js: a billing flow reaches a
@@ -20,15 +17,8 @@ import { startApp, type StartedApp } from '../support/start-app.ts';
  */
 const FLOW_TIMEOUT = 60_000;
 
-let app: StartedApp;
-let browser: Browser;
-let base = '';
-/**
- * Page errors, console errors and HTTP 5xx of the current test; afterEach fails the test on any.
- * The declined cards of these flows come back as userErrors with HTTP 200, so nothing is let through.
- */
-const problems: PageProblem[] = [];
-const contexts: BrowserContext[] = [];
+const suite = browserSuite({ screenshotPrefix: 'billing-' });
+const { open, contexts } = suite;
 
 const run = Date.now().toString(36);
 let signedUp = 0;
@@ -45,50 +35,10 @@ const analyst: Person = { name: 'Ana Analyst', email: 'analyst@demo.test', passw
 
 const CARD_DECLINED = /^Your card was declined and nothing was changed\. Try another payment method or contact your bank\./;
 
-/** A free port for the gateway, so PUBLIC_URL (where invoice PDF links point) can name it before it starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
-beforeAll(async () => {
-  // This file's screenshots only: web.e2e.test.ts keeps its own in the same folder.
-  const earlier = existsSync(SCREENSHOTS) ? readdirSync(SCREENSHOTS).filter((file) => file.startsWith('billing-')) : [];
-  for (const file of earlier) rmSync(join(SCREENSHOTS, file), { force: true });
-  // Links in invoices and mail are absolute, built from PUBLIC_URL: as a deployment sets it, this
-  // run sets it to the address the browser uses.
-  const port = await freePort();
-  const [started, launched] = await Promise.allSettled([startApp({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }), launchChromium()]);
-  if (started.status === 'fulfilled') app = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (launched.status === 'rejected') throw launched.reason;
-  if (started.status === 'rejected') throw started.reason;
-  base = app.url;
-}, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-}, 30_000);
 
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-  const found = problems.splice(0);
-  if (found.length > 0) throw new Error(`The browser reported ${found.length} error(s) the user never should have caused:\n${describeProblems(found)}`);
-}, 15_000);
 
-async function open(flow: string): Promise<Page> {
-  const { context, page } = await newContext(browser, base, flow, problems);
-  context.setDefaultTimeout(10_000);
-  contexts.push(context);
-  return page;
-}
 
 /**
  * The functions given to page.evaluate() run in the browser. The project's TypeScript lib has no DOM,
@@ -121,7 +71,7 @@ async function signUpOwner(flow: string): Promise<Person> {
   signedUp += 1;
   const slug = `${flow}.${run}.${signedUp}`;
   const owner = { name: 'Grace Hopper', email: `grace.${slug}@example.com`, password: 'compiler-a0-1952' };
-  const response = await fetch(`${base}/graphql`, {
+  const response = await fetch(`${suite.base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -574,7 +524,7 @@ describe('the billing portal in a browser', () => {
     const href = await link.getAttribute('href');
     expect(href).toBeTruthy();
     const pdfUrl = new URL(href!, page.url());
-    expect(pdfUrl.origin).toBe(new URL(base).origin);
+    expect(pdfUrl.origin).toBe(new URL(suite.base).origin);
     expect(pdfUrl.pathname).toMatch(/^\/downloads\/invoices\/[A-Za-z0-9_-]+\.pdf$/);
     const served = await page.request.get(pdfUrl.href);
     expect(served.status()).toBe(200);

@@ -5,26 +5,17 @@
  * fresh browser contexts, so its own storage and session. Screenshots of every page land in
  * test-results/screenshots/.
  */
-import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { describeProblems, expectAccessible, launchChromium, newContext, screenshot, SCREENSHOTS, type PageProblem } from '../support/browser.ts';
-import { startApp, type StartedApp } from '../support/start-app.ts';
+import type { Locator, Page } from 'playwright-core';
+import { expectAccessible, screenshot } from '../support/browser.ts';
+import { browserSuite } from '../support/browser-suite.ts';
 
 /** Each flow's own limit, above the 30 s every test gets from jest.config.js: a browser flow takes a few pages. */
 const FLOW_TIMEOUT = 45_000;
 
-let app: StartedApp;
-let browser: Browser;
-let base = '';
-/**
- * Page errors, console errors and HTTP 5xx of the current test; afterEach fails the test on any.
- * Nothing is allowed through: the expected failures of these flows (a wrong password, a revoked
- * key) come back as userErrors with HTTP 200, or are made by Node's fetch outside the browser.
- */
-const problems: PageProblem[] = [];
-const contexts: BrowserContext[] = [];
+const suite = browserSuite({ screenshotPrefix: 'web-' });
+const { open, contexts } = suite;
 
 const run = Date.now().toString(36);
 const owner = {
@@ -35,36 +26,9 @@ const owner = {
 };
 const invitee = { name: 'Charles Babbage', email: `charles.${run}@example.com`, password: 'difference-engine-1822' };
 
-beforeAll(async () => {
-  // This run's screenshots only: no stale page (or failure) from an earlier run.
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
-  // In parallel: the browser starts while the platform builds the app and comes up. Whichever
-  // started is kept even when the other failed, so that afterAll stops it.
-  const [started, launched] = await Promise.allSettled([startApp(), launchChromium()]);
-  if (started.status === 'fulfilled') app = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (launched.status === 'rejected') throw launched.reason;
-  if (started.status === 'rejected') throw started.reason;
-  base = app.url;
-}, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-}, 30_000);
 
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-  const found = problems.splice(0);
-  if (found.length > 0) throw new Error(`The browser reported ${found.length} error(s) the user never should have caused:\n${describeProblems(found)}`);
-}, 15_000);
 
-async function open(flow: string, options: Parameters<typeof newContext>[4] = {}): Promise<Page> {
-  const { context, page } = await newContext(browser, base, flow, problems, options);
-  context.setDefaultTimeout(10_000);
-  contexts.push(context);
-  return page;
-}
 
 function h1(page: Page, name: string) {
   return page.getByRole('heading', { level: 1, name, exact: true });
@@ -108,7 +72,7 @@ let ownerExists = false;
 
 async function ensureOwner(): Promise<void> {
   if (ownerExists) return;
-  const response = await fetch(`${base}/graphql`, {
+  const response = await fetch(`${suite.base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -138,7 +102,7 @@ async function visit(page: Page, path: string, heading: string): Promise<void> {
 }
 
 async function api(query: string, secret: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${base}/graphql`, {
+  const response = await fetch(`${suite.base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
     body: JSON.stringify({ query }),
@@ -161,7 +125,7 @@ const openSqlite = createRequire(import.meta.url)('better-sqlite3') as new (file
 
 /** The token of the newest invitation mailed to `email`, from the identity subgraph's local outbox. */
 function invitationToken(email: string): string {
-  const database = new openSqlite(join(app.dataDir, 'identity.sqlite'), { readonly: true, fileMustExist: true });
+  const database = new openSqlite(join(suite.app.dataDir, 'identity.sqlite'), { readonly: true, fileMustExist: true });
   try {
     const mail = database.prepare('select text from mail_message where recipient = ? order by created_at desc, id desc limit 1').get(email.toLowerCase()) as { text: string } | undefined;
     if (!mail) throw new Error(`No mail to ${email} in the outbox`);

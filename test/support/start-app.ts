@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,12 +24,25 @@ export interface StartedApp {
   stop(): Promise<number | null>;
 }
 
+/** A port nothing listens on now, so that the links the platform mails and signs can name it before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 export async function startApp(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<StartedApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-e2e-'));
+  const port = String(await freePort());
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.ts'], {
     cwd: root,
-    env: { ...inheritedEnvironment, PORT: '0', SUBGRAPH_PORTS: 'ephemeral', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', RATE_LIMIT_BURST_SECONDS: '600', ...env },
+    env: { ...inheritedEnvironment, PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}`, SUBGRAPH_PORTS: 'ephemeral', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', RATE_LIMIT_BURST_SECONDS: '600', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -18,6 +18,10 @@ export interface SchedulerReport {
   failures: number;
 }
 
+function emptyReport(): SchedulerReport {
+  return { renewed: 0, ended: 0, retried: 0, expired: 0, trialNotices: 0, providerEvents: 0, failures: 0 };
+}
+
 type Work<T> = (context: SubgraphContext<BillingServices>) => Promise<T>;
 
 /**
@@ -85,7 +89,7 @@ export class BillingScheduler {
   }
 
   private async pass(): Promise<SchedulerReport> {
-    const report: SchedulerReport = { renewed: 0, ended: 0, retried: 0, expired: 0, trialNotices: 0, providerEvents: 0, failures: 0 };
+    const report = emptyReport();
     const now = this.deps.clock.now();
     const em = this.billing.db.em.fork();
     const across = { filters: { tenant: false }, limit: BATCH } as const;
@@ -122,8 +126,7 @@ export class BillingScheduler {
 
   /** Re-counts the seats of an organization whose members changed (identity's member events). */
   async syncSeats(organizationId: string): Promise<void> {
-    const sink = { renewed: 0, ended: 0, retried: 0, expired: 0, trialNotices: 0, providerEvents: 0, failures: 0 };
-    await this.step(organizationId, 'seat sync', (context) => context.services.lifecycle.syncSeats(), sink);
+    await this.step(organizationId, 'seat sync', (context) => context.services.lifecycle.syncSeats(), emptyReport());
   }
 
   /** Applies one stored provider event for the organization it concerns; true when it was applied. */
@@ -143,8 +146,7 @@ export class BillingScheduler {
       await em.flush();
       return false;
     }
-    const sink = report ?? { renewed: 0, ended: 0, retried: 0, expired: 0, trialNotices: 0, providerEvents: 0, failures: 0 };
-    const outcome = await this.step(organizationId, `provider event ${eventId}`, (context) => context.services.webhooks.apply(eventId), sink);
+    const outcome = await this.step(organizationId, `provider event ${eventId}`, (context) => context.services.webhooks.apply(eventId), report ?? emptyReport());
     return outcome === 'applied';
   }
 }

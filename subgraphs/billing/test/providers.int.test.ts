@@ -1,4 +1,4 @@
-import { backing } from '@platform/kit/test-backing.ts';
+import { backing } from '@platform/kit/test-config.ts';
 import { createLogger, createScratchDatabase, KIT_ENTITIES, openDatabase, OutboxEvent, type Database, type ScratchDatabase } from '@platform/kit';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-import { backing } from '../src/test-backing.ts';
+import { backing } from '../src/test-config.ts';
 import { ANONYMOUS } from '@platform/schema';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';

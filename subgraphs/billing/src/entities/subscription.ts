@@ -5,8 +5,6 @@ import type { InvoiceLineData } from './invoice.ts';
 
 export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'unpaid' | 'canceled' | 'incomplete' | 'incomplete_expired';
 
-/** Statuses in which the subscription is over and a new one may be started. */
-export const ENDED_STATUSES: readonly SubscriptionStatus[] = ['canceled', 'incomplete_expired'];
 
 export interface ScheduledChangeData {
   priceId: string;

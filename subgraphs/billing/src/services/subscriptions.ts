@@ -1,7 +1,7 @@
 import { ref } from '@mikro-orm/core';
 import { DomainService, errors, newId, UserInputError, userError, type UserError } from '@platform/kit';
 import type { Plan} from '../entities/index.ts';
-import { ENDED_STATUSES, Invoice, Price, Subscription, type CouponDuration, type Customer, type Coupon, type InvoiceLineData } from '../entities/index.ts';
+import { Invoice, Price, Subscription, type CouponDuration, type Customer, type Coupon, type InvoiceLineData } from '../entities/index.ts';
 import { addInterval, classifyChange, invoiceTotals, licensedAmount, priceLines, prorationLines, unusedTimeLine } from '../pricing/index.ts';
 import type { CatalogService } from './catalog.ts';
 import type { CustomerService } from './customers.ts';
@@ -40,7 +40,6 @@ interface PlannedChange {
   effectiveAt: Date;
 }
 
-const LIVE_STATUSES = ['trialing', 'active', 'past_due', 'unpaid', 'incomplete'] as const;
 const CANCELLATION_REASONS = ['too_expensive', 'missing_features', 'switched_service', 'unused', 'customer_service', 'too_complex', 'low_quality', 'other'];
 
 /** The subscription lifecycle, with Stripe Billing's rules. */
@@ -469,7 +468,4 @@ export class SubscriptionService extends DomainService<BillingDeps> {
     return { invoice, subscription, userErrors: [userError(outcome.code === 'no_payment_method' ? 'PAYMENT_METHOD_REQUIRED' : 'CARD_DECLINED', outcome.message, ['input', 'paymentMethodId'])] };
   }
 
-  static isLive(subscription: Subscription): boolean {
-    return (LIVE_STATUSES as readonly string[]).includes(subscription.status) && !ENDED_STATUSES.includes(subscription.status);
-  }
 }

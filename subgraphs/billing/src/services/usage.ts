@@ -1,5 +1,5 @@
 import { raw } from '@mikro-orm/core';
-import { DomainService, newId } from '@platform/kit';
+import { DomainService, HttpError, newId } from '@platform/kit';
 import { UsageRecord, type MeterName } from '../entities/index.ts';
 import type { BillingDeps } from './support.ts';
 
@@ -10,10 +10,10 @@ export class UsageService extends DomainService<BillingDeps> {
   /** Records usage once per idempotency key; a retried report is ignored. */
   async record(input: { meter: string; quantity: number; idempotencyKey: string; recordedAt?: Date }): Promise<{ recorded: boolean }> {
     const organizationId = this.context.organizationId;
-    if (!organizationId) throw new Error('usage needs an organization');
-    if (!(METERS as readonly string[]).includes(input.meter)) throw new Error(`unknown meter '${input.meter}'`);
-    if (!Number.isInteger(input.quantity) || input.quantity < 0) throw new Error('usage quantity must be a whole number of at least 0');
-    if (!input.idempotencyKey || input.idempotencyKey.length > 120) throw new Error('usage needs an idempotency key of at most 120 characters');
+    if (!organizationId) throw new HttpError(400, 'BAD_REQUEST', 'Usage is recorded for an organization: sign the call with its principal.');
+    if (!(METERS as readonly string[]).includes(input.meter)) throw new HttpError(400, 'BAD_REQUEST', `There is no meter '${input.meter}'.`);
+    if (!Number.isInteger(input.quantity) || input.quantity < 0) throw new HttpError(400, 'BAD_REQUEST', 'A usage quantity is a whole number of at least 0.');
+    if (!input.idempotencyKey || input.idempotencyKey.length > 120) throw new HttpError(400, 'BAD_REQUEST', 'Usage needs an idempotency key of at most 120 characters.');
     if (await this.em.findOne(UsageRecord, { idempotencyKey: input.idempotencyKey }, { filters: { tenant: false } })) return { recorded: false };
     this.em.create(UsageRecord, {
       id: newId('usage'),

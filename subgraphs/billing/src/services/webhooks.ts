@@ -21,7 +21,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
  * never undoes a payment, and an event about something we have not recorded yet waits and is tried again.
  */
 export class WebhookService extends DomainService<BillingDeps> {
-  private readonly collaborators: { subscriptions: SubscriptionService; invoices: InvoiceService; customers: CustomerService; paymentMethods: PaymentMethodService } | null;
+  private readonly collaborators: { subscriptions: SubscriptionService; invoices: InvoiceService; customers: CustomerService; paymentMethods: PaymentMethodService };
 
   constructor(
     context: ConstructorParameters<typeof DomainService<BillingDeps>>[0],
@@ -105,7 +105,7 @@ export class WebhookService extends DomainService<BillingDeps> {
   }
 
   private async applyEvent(type: string, object: Record<string, unknown>): Promise<ApplyOutcome> {
-    const { subscriptions, invoices, customers, paymentMethods } = this.collaborators!;
+    const { subscriptions, invoices, customers, paymentMethods } = this.collaborators;
     const metadata = (object.metadata ?? {}) as Record<string, unknown>;
     switch (type) {
       case 'payment_intent.succeeded': {

@@ -1,7 +1,7 @@
 /**
  * Which backing services a test run uses: the embedded default, or PostgreSQL and Redis when their
  * URLs are set (CI runs the suite both ways). TEST_LOG_LEVEL shows the platform's logs. Read here once
- * for every workspace's tests (`@platform/kit/test-backing.ts`); nothing at run time imports it.
+ * for every workspace's tests (`@platform/kit/test-config.ts`); nothing at run time imports it.
  */
 export const backing = {
   databaseUrl: process.env.DATABASE_URL || undefined,
