@@ -1,4 +1,4 @@
-import { createSubgraph, EVENTS_CHANNEL, HttpError, rawRoute, RawResponse, startSubgraph, type Database, type DomainEvent, type Infrastructure, type Logger, type RunningSubgraph, type SubgraphRuntimeOptions } from '@platform/kit';
+import { createSubgraph, HttpError, rawRoute, RawResponse, startSubgraph, type Database, type Infrastructure, type Logger, type RunningSubgraph, type SubgraphRuntimeOptions } from '@platform/kit';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { migrations as postgresql } from '../migrations/postgresql/index.ts';
 import { migrations as sqlite } from '../migrations/sqlite/index.ts';
@@ -18,15 +18,23 @@ export { billingSettings, billingEnvironment, type BillingSettings } from './con
 export { BillingScheduler, runForOrganization, type SchedulerReport } from './scheduler.ts';
 export type { BillingDeps, BillingServices, Clock, IdentityClient } from './services/index.ts';
 
-/** Identity's events that change how many seats are in use. */
-const MEMBER_EVENTS = new Set(['member.joined', 'member.removed']);
-
 export const billing = createSubgraph<BillingServices, BillingDeps>({
   name: 'billing',
   resolvers: resolvers as unknown as GraphQLResolverMap<BillingContext>,
   entities,
   migrations: { sqlite, postgresql },
   services: billingServices,
+  consumers: [
+    {
+      // Seats that follow the members move as soon as identity says someone joined or left.
+      name: 'billing.member-seats',
+      source: 'identity',
+      types: ['member.joined', 'member.removed'],
+      async handle(_event, context) {
+        await context.services.lifecycle.syncSeats();
+      },
+    },
+  ],
   routes: {
     /** Stripe's webhooks, forwarded by the gateway with the raw body and its signature header. */
     '/internal/webhooks/stripe': rawRoute<BillingServices>({ headers: ['stripe-signature'] }, async (request, context) => {
@@ -109,7 +117,7 @@ export async function startBilling(options: StartBillingOptions): Promise<Runnin
     settings.provider.kind === 'sandbox'
       ? await openSandboxDatabase({ ...runtime.database, migrations: { sqlite: sandboxSqlite, postgresql: sandboxPostgresql }, logger: options.logger })
       : undefined;
-  const subgraph = await startSubgraph(billing, { ...runtime, deps });
+  const subgraph = await startSubgraph(billing, { ...runtime, deps, eventSources: { identity: settings.identityUrl, ...runtime.eventSources } });
   deps.provider = createPaymentProvider(settings.provider, sandboxDb, { clock });
   await seedCatalog(subgraph.db.em);
   const scheduler = new BillingScheduler(subgraph, deps, options.logger);
@@ -117,20 +125,12 @@ export async function startBilling(options: StartBillingOptions): Promise<Runnin
     await scheduler.applyProviderEvent(eventId);
   };
   if (schedule) scheduler.start();
-  // Seats that follow the members move when identity says someone joined or left. Pub/sub may drop
-  // an event while billing is down; the renewal re-counts the seats anyway.
-  const unsubscribe = await options.infra.pubsub.subscribe(EVENTS_CHANNEL, (message) => {
-    const event = JSON.parse(message) as DomainEvent;
-    if (event.source !== 'identity' || !event.organizationId || !MEMBER_EVENTS.has(event.type)) return;
-    void scheduler.syncSeats(event.organizationId);
-  });
   return {
     subgraph,
     scheduler,
     deps,
     sandboxDb,
     async close() {
-      await unsubscribe();
       await scheduler.stop();
       await subgraph.close();
       await sandboxDb?.close();

@@ -124,11 +124,6 @@ export class BillingScheduler {
     return report;
   }
 
-  /** Re-counts the seats of an organization whose members changed (identity's member events). */
-  async syncSeats(organizationId: string): Promise<void> {
-    await this.step(organizationId, 'seat sync', (context) => context.services.lifecycle.syncSeats(), emptyReport());
-  }
-
   /** Applies one stored provider event for the organization it concerns; true when it was applied. */
   async applyProviderEvent(eventId: string, report?: SchedulerReport): Promise<boolean> {
     const em = this.billing.db.em.fork();

@@ -29,6 +29,19 @@ export function newId(prefix: string): string {
   return `${prefix}_${encodeTime(Date.now(), 10)}${tail}`;
 }
 
+/** When an id from newId() was made, in milliseconds since the epoch. */
+export function idTime(id: string): number {
+  const time = id.slice(id.indexOf('_') + 1, id.indexOf('_') + 11);
+  let value = 0;
+  for (const character of time) value = value * 32 + ALPHABET.indexOf(character);
+  return value;
+}
+
+/** The smallest id of `prefix` made at `milliseconds`: every id made then or later sorts after it. */
+export function idFloor(prefix: string, milliseconds: number): string {
+  return `${prefix}_${encodeTime(Math.max(0, milliseconds), 10)}${'0'.repeat(16)}`;
+}
+
 /** Whether `id` looks like an id of the given prefix; a cheap check before any lookup. */
 export function hasPrefix(id: string, prefix: string): boolean {
   return id.startsWith(`${prefix}_`) && /^[a-z]+_[0-9a-z]{26}$/.test(id);

@@ -11,6 +11,8 @@ import { createRequestContext, type RequestContext } from './context.ts';
 import { KIT_ENTITIES } from './db/entities.ts';
 import { openDatabase, type Database, type MigrationsByDialect } from './db/orm.ts';
 import { maskError } from './errors.ts';
+import { EVENT_FEED_PATH, parseFeedRequest, readEventFeed, startEventConsumers, type EventConsumer, type RunningEventConsumers } from './events.ts';
+import { createInternalClient } from './internal-client.ts';
 import { executeWithApollo, HttpError, readBodyBytes, sendJson, sendRequestError } from './http.ts';
 import type { Infrastructure } from './infra.ts';
 import type { Logger } from './logger.ts';
@@ -94,12 +96,15 @@ export interface SubgraphDefinition<Services, Deps> {
   services: (context: RequestContext, deps: Deps) => Services;
   /** Signed-only internal routes, by path (`/internal/...`). */
   routes?: Record<string, InternalRoute<Services>>;
+  /** What this subgraph does with other subgraphs' domain events; their sources' URLs come in eventSources. */
+  consumers?: EventConsumer<Services, Deps>[];
 }
 
 /** Declares a subgraph; every domain's index.ts exports one. */
 export function createSubgraph<Services, Deps>(definition: SubgraphDefinition<Services, Deps>): SubgraphDefinition<Services, Deps> {
   for (const path of Object.keys(definition.routes ?? {})) {
     if (!path.startsWith('/internal/')) throw new Error(`Internal route '${path}' must start with /internal/`);
+    if (path === EVENT_FEED_PATH) throw new Error(`${EVENT_FEED_PATH} is served by the kit for every subgraph`);
   }
   return definition;
 }
@@ -121,6 +126,10 @@ export interface SubgraphRuntimeOptions<Deps> {
   relayIntervalMs?: number;
   /** Where the relay delivers mail; default the outbox transport (kept in mail_message, logged). The caller closes it. */
   mail?: MailTransport;
+  /** The URL of each subgraph whose events this one consumes, by name; required for every consumer's source. */
+  eventSources?: Readonly<Record<string, string>>;
+  /** How often consumers read their sources when no event woke them, in ms; default 2000. */
+  eventPollIntervalMs?: number;
 }
 
 export interface RunningSubgraph<Services> {
@@ -131,6 +140,8 @@ export interface RunningSubgraph<Services> {
   context(principal: Principal, requestId?: string): SubgraphContext<Services>;
   /** Relays committed events and mail now, instead of at the next tick. */
   flushOutbox(): Promise<void>;
+  /** Reads the sources of this subgraph's event consumers now and handles what is there. */
+  drainEvents(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -142,6 +153,9 @@ export async function startSubgraph<Services, Deps>(
 ): Promise<RunningSubgraph<Services>> {
   const { logger, infra, deps } = options;
   const log = logger.child({ subgraph: definition.name });
+  for (const consumer of definition.consumers ?? []) {
+    if (!options.eventSources?.[consumer.source]) throw new Error(`${definition.name}'s event consumer '${consumer.name}' reads '${consumer.source}': pass its URL in eventSources`);
+  }
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   const db = await openDatabase({
     name: definition.name,
@@ -201,6 +215,13 @@ export async function startSubgraph<Services, Deps>(
     return context;
   }
 
+  /** Other subgraphs' consumers read this subgraph's domain events here; the signature is the credential. */
+  const eventFeedRoute: InternalRoute<Services> = async (body) => {
+    const request = parseFeedRequest(body);
+    if (typeof request === 'string') throw new HttpError(400, 'BAD_REQUEST', request);
+    return { events: await readEventFeed(db, definition.name, request) };
+  };
+
   function answerRoute(response: ServerResponse, answer: unknown, requestId: string): void {
     if (answer instanceof RawResponse) sendRaw(response, answer, requestId);
     else sendJson(response, 200, answer, { 'x-request-id': requestId });
@@ -221,7 +242,7 @@ export async function startSubgraph<Services, Deps>(
       }
       return;
     }
-    const route = definition.routes?.[url.pathname];
+    const route = url.pathname === EVENT_FEED_PATH ? eventFeedRoute : definition.routes?.[url.pathname];
     if (url.pathname !== '/graphql' && !route) {
       sendJson(response, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
       return;
@@ -303,6 +324,20 @@ export async function startSubgraph<Services, Deps>(
     intervalMs: options.relayIntervalMs,
     mail: options.mail ?? createOutboxTransport(),
   });
+  let consumers: RunningEventConsumers | null = null;
+  if (definition.consumers && definition.consumers.length > 0) {
+    consumers = startEventConsumers({
+      consumers: definition.consumers,
+      sources: options.eventSources ?? {},
+      db,
+      infra,
+      internal: createInternalClient({ secret: options.signingSecret, userAgent: definition.name }),
+      deps,
+      makeContext: (principal, requestId) => makeContext({ principal, requestId, clientIp: null, userAgent: null }),
+      logger: log,
+      intervalMs: options.eventPollIntervalMs,
+    });
+  }
   log.info({ url }, 'subgraph listening');
 
   return {
@@ -312,7 +347,11 @@ export async function startSubgraph<Services, Deps>(
     context: (principal, requestId = `internal-${Date.now()}`) =>
       makeContext({ principal, requestId, clientIp: null, userAgent: null }),
     flushOutbox: () => relay.flush(),
+    drainEvents: async () => {
+      await consumers?.drain();
+    },
     async close() {
+      await consumers?.stop();
       await closeServer(server);
       await relay.stop();
       await apollo.stop();

@@ -59,5 +59,38 @@ export const MailMessageSchema = defineEntity({
 export class MailMessage extends MailMessageSchema.class {}
 MailMessageSchema.setClass(MailMessage);
 
+/**
+ * An event from another subgraph's outbox that one of this subgraph's consumers has dealt with,
+ * written in the same transaction as the handler's own writes: an event takes effect once.
+ */
+export const ConsumedEventSchema = defineEntity({
+  name: 'ConsumedEvent',
+  tableName: 'consumed_event',
+  properties: {
+    consumer: p.string().primary(),
+    eventId: p.string().primary(),
+    /** handled, or failed when the handler kept failing and the event was set aside. */
+    outcome: p.string().length(16),
+    /** Why the handler failed, for an event set aside; never credentials. */
+    lastError: p.string().length(255).nullable(),
+    consumedAt: p.datetime().index(),
+  },
+});
+export class ConsumedEvent extends ConsumedEventSchema.class {}
+ConsumedEventSchema.setClass(ConsumedEvent);
+
+/** How far a consumer has read its source's outbox: the last event id it got past. */
+export const EventCursorSchema = defineEntity({
+  name: 'EventCursor',
+  tableName: 'event_cursor',
+  properties: {
+    consumer: p.string().primary(),
+    position: p.string(),
+    updatedAt: p.datetime(),
+  },
+});
+export class EventCursor extends EventCursorSchema.class {}
+EventCursorSchema.setClass(EventCursor);
+
 /** Entities the kit adds to every subgraph's database. */
-export const KIT_ENTITIES = [OutboxEventSchema, MailMessageSchema];
+export const KIT_ENTITIES = [OutboxEventSchema, MailMessageSchema, ConsumedEventSchema, EventCursorSchema];
