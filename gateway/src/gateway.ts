@@ -22,9 +22,10 @@ import {
   type Logger,
 } from '@platform/kit';
 import { readCheckedInSupergraph, SUPERGRAPH_PATH } from '@platform/schema/compose.ts';
-import { ANONYMOUS } from '@platform/schema';
+import { ANONYMOUS, REPOSITORY_ROOT, type Principal } from '@platform/schema';
 import { GraphQLError } from 'graphql';
 import { watch, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -39,6 +40,7 @@ import { createInternalFetch, createSigningFetcher, createSubgraphAgent, Platfor
 import { EntitlementsCache } from './entitlements.ts';
 import { addressBucket, createRateLimiter, principalBuckets, rateLimitHeaders, type BucketKey, type RateLimiter, type RateLimitPolicy } from './rate-limit.ts';
 import { serveExplorer } from './explorer.ts';
+import { apqCache, PERSISTED_QUERY_NOT_ALLOWED, PersistedOperationRefusal, PersistedOperations, readManifest } from './persisted-operations.ts';
 import { serveWebApp } from './web-app.ts';
 import { aliasLimit, depthLimit, directiveLimit } from './limits.ts';
 
@@ -220,8 +222,18 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
     },
   };
 
+  const persisted = new PersistedOperations({
+    internal,
+    identityUrl: settings.subgraphUrls.identity ?? '',
+    kv: infra.kv,
+    trusted: readManifest(join(REPOSITORY_ROOT, 'client', 'persisted-operations.json')),
+    logger: log,
+  });
+
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // Automatic persisted queries, registered where every gateway sees them (Redis in production).
+    persistedQueries: { cache: apqCache(infra.kv) },
     introspection: settings.introspection !== 'off',
     hideSchemaDetailsFromClientErrors: settings.nodeEnv === 'production',
     csrfPrevention: true,
@@ -276,10 +288,25 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
     }
   }
 
+  /** Fills in the documents that operation ids stand for; refuses what a safelisted API key may not run. */
+  async function withPersistedDocuments(request: IncomingMessage, url: URL, body: unknown, principal: Principal, requestId: string): Promise<unknown> {
+    if (request.method !== 'POST') {
+      if (principal.kind === 'apiKey' && principal.client?.safelist) {
+        throw new PersistedOperationRefusal(PERSISTED_QUERY_NOT_ALLOWED, 'This API key runs its app\'s published operations by id, with POST.', 400);
+      }
+      return body;
+    }
+    if (Array.isArray(body)) return Promise.all(body.map((entry) => persisted.resolve((entry ?? {}) as Record<string, unknown>, principal, requestId)));
+    if (body === null || typeof body !== 'object') return body;
+    const resolved = await persisted.resolve(body as Record<string, unknown>, principal, requestId);
+    checkDocumentSize(resolved, url);
+    return resolved;
+  }
+
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, headers: Record<string, string>): Promise<void> {
     const requestId = headers['x-request-id']!;
-    const { body } = await readGraphQLBody(request, settings.limits.bodyLimitBytes);
-    checkDocumentSize(body, url);
+    const { body: sent } = await readGraphQLBody(request, settings.limits.bodyLimitBytes);
+    checkDocumentSize(sent, url);
     let principal;
     try {
       principal = await authenticator.authenticate(request.headers.authorization, requestId);
@@ -289,6 +316,14 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
         ...headers,
         'www-authenticate': 'Bearer',
       });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = await withPersistedDocuments(request, url, sent, principal, requestId);
+    } catch (error) {
+      if (!(error instanceof PersistedOperationRefusal)) throw error;
+      sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, headers);
       return;
     }
     const clientIp = clientIpOf(request, settings.trustProxy);

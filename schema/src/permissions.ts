@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'support.manage': 'Answer, assign and close support tickets.',
   'analytics.read': 'See usage, analytics and reports.',
   'audit.read': 'Read the audit log.',
+  'notification.send': 'Send announcements to the organization\'s members.',
+  'notification.manage': 'Set the organization\'s default notification preferences and read its local mailbox.',
   'platform.manage': 'Platform operators only: manage the plan catalog and coupons. No organization role holds it.',
 } as const;
 

@@ -21,6 +21,11 @@ export type Principal =
       permissions: readonly Permission[];
       /** The user who created the key; actions are attributed to the key, not to them. */
       createdByUserId: string;
+      /**
+       * The third-party app the key belongs to, when it names one. With `safelist`, the key may run
+       * only the operations that app published (trusted documents), by id; anything else is refused.
+       */
+      client?: { name: string; safelist: boolean } | null;
     }
   | {
       /**

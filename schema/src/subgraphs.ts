@@ -6,6 +6,7 @@ import { SUBGRAPH_SDL_HEADER } from './access.ts';
 export const SUBGRAPHS = [
   { name: 'identity', port: 4001 },
   { name: 'billing', port: 4002 },
+  { name: 'notifications', port: 4003 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -2,9 +2,11 @@
 import { Migration20261121194647_initial as m0 } from './Migration20261121194647_initial.ts';
 import { Migration20261121211014_mail_html_attachments as m1 } from './Migration20261121211014_mail_html_attachments.ts';
 import { Migration20261121234915 as m2 } from './Migration20261121234915.ts';
+import { Migration20261121235209 as m3 } from './Migration20261121235209.ts';
 
 export const migrations = [
   { name: 'Migration20261121194647_initial', class: m0 },
   { name: 'Migration20261121211014_mail_html_attachments', class: m1 },
   { name: 'Migration20261121234915', class: m2 },
+  { name: 'Migration20261121235209', class: m3 },
 ];

@@ -15,6 +15,10 @@ export const ApiKeySchema = defineEntity({
     /** SHA-256 of the secret (a 256-bit random value, so a slow hash adds nothing). */
     secretHash: p.string().length(64).unique(),
     permissions: p.json<string[]>(),
+    /** The third-party app the key belongs to; its published operations are the key's safelist. */
+    clientName: p.string().length(64).nullable(),
+    /** Safelist mode: the key may run only its app's published operations, by id. */
+    safelist: p.boolean().default(false),
     createdBy: () => p.manyToOne(User).ref().nullable(),
     createdAt: p.datetime(),
     lastUsedAt: p.datetime().nullable(),

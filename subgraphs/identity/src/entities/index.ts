@@ -3,6 +3,7 @@ import { InvitationSchema } from './invitation.ts';
 import { LoginThrottleSchema } from './login-throttle.ts';
 import { MembershipSchema } from './membership.ts';
 import { OrganizationSchema } from './organization.ts';
+import { PersistedOperationSchema } from './persisted-operation.ts';
 import { RefreshTokenSchema, SessionSchema } from './session.ts';
 import { UserSchema } from './user.ts';
 
@@ -11,6 +12,7 @@ export { Invitation } from './invitation.ts';
 export { LoginThrottle } from './login-throttle.ts';
 export { Membership } from './membership.ts';
 export { Organization } from './organization.ts';
+export { PersistedOperation } from './persisted-operation.ts';
 export { RefreshToken, Session } from './session.ts';
 export { User } from './user.ts';
 
@@ -23,4 +25,5 @@ export const entities = [
   RefreshTokenSchema,
   ApiKeySchema,
   LoginThrottleSchema,
+  PersistedOperationSchema,
 ];

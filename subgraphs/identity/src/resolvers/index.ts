@@ -1,7 +1,7 @@
 import { DateTime } from '@platform/kit';
 import { Mutation } from './mutation.ts';
 import { Query } from './query.ts';
-import { ApiKey_, Invitation, Member, Membership_, Organization_, User_, Viewer } from './types.ts';
+import { ApiKey_, Invitation, Member, Membership_, Organization_, PersistedOperation_, User_, Viewer } from './types.ts';
 
 export const resolvers = {
   DateTime,
@@ -14,4 +14,5 @@ export const resolvers = {
   Organization: Organization_,
   Invitation,
   ApiKey: ApiKey_,
+  PersistedOperation: PersistedOperation_,
 };

@@ -25,4 +25,5 @@ export const Mutation = {
   memberRemove: mutation((context: IdentityContext, input: Types.MemberRemoveInput) => context.services.members.remove(input)),
   apiKeyCreate: mutation((context: IdentityContext, input: Types.ApiKeyCreateInput) => context.services.apiKeys.create(input)),
   apiKeyRevoke: mutation((context: IdentityContext, input: Types.ApiKeyRevokeInput) => context.services.apiKeys.revoke(input)),
+  persistedOperationsPublish: mutation((context: IdentityContext, input: Types.PersistedOperationsPublishInput) => context.services.persistedOperations.publish(input)),
 } satisfies Types.MutationResolvers;

@@ -1,5 +1,6 @@
 import type {
   ApiKeyResolvers,
+  PersistedOperationResolvers,
   InvitationResolvers,
   MemberResolvers,
   MembershipResolvers,
@@ -55,7 +56,13 @@ export const Invitation: InvitationResolvers = {
   invitedBy: (invitation, _args, context) => (invitation.invitedBy ? context.services.directory.visibleUser(invitation.invitedBy.id) : null),
 };
 
+/** A published operation is known by its hash, as in the manifest it came from. */
+export const PersistedOperation_: PersistedOperationResolvers = {
+  id: (operation) => operation.operationId,
+};
+
 export const ApiKey_: ApiKeyResolvers & Reference<ApiKey> = {
   __resolveReference: (reference, context) => context.services.apiKeys.byId(reference.id),
   createdBy: (apiKey, _args, context) => (apiKey.createdBy ? context.services.directory.visibleUser(apiKey.createdBy.id) : null),
+  publishedOperations: (apiKey, args, context) => context.services.persistedOperations.listFor(apiKey.clientName ?? null, args),
 };

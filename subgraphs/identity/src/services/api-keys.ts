@@ -2,6 +2,7 @@ import { DomainService, newId, newSecret, paginate, revocations, UserInputError,
 import { isPermission, isRole, ROLE_PERMISSIONS, type Permission, type Principal } from '@platform/schema';
 import { z } from 'zod';
 import { ApiKey, Membership, Organization, User } from '../entities/index.ts';
+import { CLIENT_NAME } from './persisted-operations.ts';
 import { actingUserId, requireAuthenticated, sha256, type IdentityDeps } from './support.ts';
 
 export const API_KEY_PREFIX = 'sk_';
@@ -15,6 +16,8 @@ const createInput = z.object({
   name: z.string().trim().min(1, 'Name the key.').max(100, 'Use at most 100 characters.'),
   permissions: z.array(z.string()).max(50).nullish(),
   expiresAt: z.coerce.date().nullish(),
+  clientName: z.string().trim().regex(CLIENT_NAME, 'Use 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.').nullish(),
+  safelist: z.boolean().nullish(),
 });
 
 export class ApiKeyService extends DomainService<IdentityDeps> {
@@ -29,7 +32,10 @@ export class ApiKeyService extends DomainService<IdentityDeps> {
 
   async create(input: unknown): Promise<{ apiKey: ApiKey; secret: string }> {
     const principal = requireAuthenticated(this.context);
-    const { name, permissions: requested, expiresAt } = validateInput(createInput, input);
+    const { name, permissions: requested, expiresAt, clientName, safelist } = validateInput(createInput, input);
+    if (safelist && !clientName) {
+      throw UserInputError.of('INVALID', 'A safelisted key runs only its app\'s published operations: name the app (clientName).', ['input', 'clientName']);
+    }
     const permissions = [...new Set(requested ?? DEFAULT_PERMISSIONS)];
     const unknown = permissions.filter((permission) => !isPermission(permission));
     if (unknown.length > 0) {
@@ -52,13 +58,15 @@ export class ApiKeyService extends DomainService<IdentityDeps> {
       prefix: secret.slice(0, 10),
       secretHash: sha256(secret),
       permissions,
+      clientName: clientName ?? null,
+      safelist: safelist ?? false,
       createdBy: em.getReference(User, actingUserId(principal)),
       createdAt: new Date(),
       lastUsedAt: null,
       expiresAt: expiresAt ?? null,
       revokedAt: null,
     });
-    this.context.emit('api_key.created', { apiKeyId: apiKey.id, name, permissions });
+    this.context.emit('api_key.created', { apiKeyId: apiKey.id, name, permissions, clientName: apiKey.clientName, safelist: apiKey.safelist });
     return { apiKey, secret };
   }
 
@@ -99,6 +107,7 @@ export class ApiKeyService extends DomainService<IdentityDeps> {
       organizationId: apiKey.organization.id,
       permissions: apiKey.permissions.filter((permission): permission is Permission => isPermission(permission) && held.has(permission)),
       createdByUserId: apiKey.createdBy?.id ?? '',
+      client: apiKey.clientName ? { name: apiKey.clientName, safelist: apiKey.safelist } : null,
     };
   }
 }

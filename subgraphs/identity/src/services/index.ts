@@ -5,6 +5,7 @@ import { DirectoryService } from './directory.ts';
 import { InvitationService } from './invitations.ts';
 import { MemberService } from './members.ts';
 import { OrganizationService } from './organizations.ts';
+import { PersistedOperationService } from './persisted-operations.ts';
 import { SessionService } from './sessions.ts';
 import type { IdentityDeps } from './support.ts';
 
@@ -19,6 +20,7 @@ export function identityServices(context: RequestContext, deps: IdentityDeps) {
     invitations: new InvitationService(context, deps),
     apiKeys: new ApiKeyService(context, deps),
     directory: new DirectoryService(context, deps),
+    persistedOperations: new PersistedOperationService(context, deps),
   };
 }
 
