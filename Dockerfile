@@ -1,5 +1,5 @@
 # One image for every process of the platform; the compose command picks which one runs
-# (`node gateway/src/main.ts`, `node subgraphs/identity/src/main.ts`, `node subgraphs/billing/src/main.ts`). Node 24 runs the TypeScript
+# (`node gateway/src/main.ts`, `node subgraphs/<identity|billing|notifications|usage>/src/main.ts`). Node 24 runs the TypeScript
 # sources directly; the only build is the web app's, in its own stage.
 
 FROM node:24-slim AS dependencies
@@ -16,6 +16,8 @@ COPY gateway/package.json gateway/
 COPY subgraphs/kit/package.json subgraphs/kit/
 COPY subgraphs/identity/package.json subgraphs/identity/
 COPY subgraphs/billing/package.json subgraphs/billing/
+COPY subgraphs/notifications/package.json subgraphs/notifications/
+COPY subgraphs/usage/package.json subgraphs/usage/
 COPY client/package.json client/
 # Runtime dependencies only: the image's own Node 24 replaces the `node` devDependency. `npm install`
 # rather than `npm ci`: the lock file cannot list every platform's optional binaries (see .ci/run).
@@ -29,6 +31,8 @@ COPY gateway/package.json gateway/
 COPY subgraphs/kit/package.json subgraphs/kit/
 COPY subgraphs/identity/package.json subgraphs/identity/
 COPY subgraphs/billing/package.json subgraphs/billing/
+COPY subgraphs/notifications/package.json subgraphs/notifications/
+COPY subgraphs/usage/package.json subgraphs/usage/
 COPY client/package.json client/
 RUN npm install --no-audit --no-fund
 COPY client client
@@ -45,5 +49,5 @@ COPY --from=web-app /app/client/dist client/dist
 # DATA_DIR (./data) is only written on the embedded default (SQLite, generated secrets).
 RUN mkdir -p data && chown node:node data
 USER node
-EXPOSE 4000 4001
+EXPOSE 4000 4001 4002 4003 4004
 CMD ["node", "gateway/src/main.ts"]

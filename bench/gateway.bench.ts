@@ -1,9 +1,11 @@
 /**
  * `npm run bench:gateway`: our gateway, every protection on (authentication, @access authorization,
- * depth/alias/directive/token limits, CSRF prevention, signed subgraph requests over the keep-alive
- * agent), against a stock @apollo/gateway + @apollo/server standalone on the same subgraph, in the same
- * run, with the same federated query. The stock gateway signs its subgraph requests too (the subgraphs
- * refuse anything else) but otherwise uses Apollo's defaults, including its default fetcher.
+ * depth/alias/directive/token limits, CSRF prevention, query cost, rate limits, usage recording,
+ * signed subgraph requests over the keep-alive agent), against the same gateway with query cost, rate
+ * limits and usage recording off, and against a stock @apollo/gateway + @apollo/server standalone, on
+ * the same subgraphs, in the same run, with the same federated query. The stock gateway signs its
+ * subgraph requests too (the subgraphs refuse anything else) but otherwise uses Apollo's defaults,
+ * including its default fetcher.
  *
  * Env: BENCH_SECONDS (10) per measured run, BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (2) before each
  * measured run, BENCH_ROUNDS (2): rounds alternate the order (ours, stock / stock, ours).
@@ -11,6 +13,8 @@
  */
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { createGateway, type RunningGateway } from '@platform/gateway';
+import { createLogger } from '@platform/kit';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { newId, signRequest } from '@platform/kit';
 import { ROLE_PERMISSIONS, isRole, type Principal } from '@platform/schema';
@@ -88,8 +92,26 @@ async function startStockGateway(bench: BenchPlatform, principal: Principal) {
   return { url: address.toString(), close: () => server.stop() };
 }
 
+/** A second gateway of ours on the same subgraphs and infrastructure, without cost, limits and usage. */
+async function startUnprotectedGateway(bench: BenchPlatform): Promise<RunningGateway> {
+  const { platform } = bench;
+  const settings = {
+    ...bench.gatewaySettings,
+    webAppDir: null,
+    subgraphUrls: {
+      ...bench.gatewaySettings.subgraphUrls,
+      identity: platform.identity.url,
+      billing: platform.billing.subgraph.url,
+      notifications: platform.notifications.subgraph.url,
+      usage: platform.usage.subgraph.url,
+    },
+  };
+  const gateway = await createGateway({ settings, infra: platform.infra, logger: createLogger({ service: 'bench', level: 'silent' }), apiProtection: false });
+  return gateway.listen(0, '127.0.0.1');
+}
+
 interface Target {
-  name: 'ours' | 'stock';
+  name: 'ours' | 'unprotected' | 'stock';
   label: string;
   url: string;
   /** The verified response body; every measured response must equal it. */
@@ -104,17 +126,20 @@ async function main(): Promise<number> {
   console.log(`Gateway benchmark: ${rounds} round(s) of ${seconds} s per target after ${warmupSeconds} s warm-up, ${connections} connections, loopback.`);
   const bench = await startBenchPlatform({ seedDemo: true });
   let stock: Awaited<ReturnType<typeof startStockGateway>> | undefined;
+  let unprotected: RunningGateway | undefined;
   try {
     const token = await signIn(bench.graphqlUrl, BENCH_OWNER.ownerEmail, BENCH_OWNER.ownerPassword);
     const viewer = expectData(await postGraphQL(bench.graphqlUrl, '{ viewer { user { id } organization { id } } }', token), 'viewer')
       .viewer as { user: { id: string }; organization: { id: string } };
     const principal = ownerPrincipal(token, viewer);
     stock = await startStockGateway(bench, principal);
+    unprotected = await startUnprotectedGateway(bench);
 
     // Both must answer the benchmark query with the same data, twice the same body, before any load.
     const targets: Target[] = [];
     for (const [name, label, url] of [
       ['ours', 'ours (all protections)', bench.graphqlUrl],
+      ['unprotected', 'ours, no cost/limits/usage', `${unprotected.url.replace('localhost', '127.0.0.1')}/graphql`],
       ['stock', 'stock @apollo/gateway', stock.url],
     ] as const) {
       const first = await postGraphQL(url, QUERY, token);
@@ -124,17 +149,19 @@ async function main(): Promise<number> {
       if (dataOnly(second.text) !== dataOnly(first.text)) throw new Error(`${label} does not answer the same data twice:\n${first.text}\n${second.text}`);
       targets.push({ name, label, url, expectBody: first.text, runs: [] });
     }
-    const [ours, stockTarget] = targets as [Target, Target];
+    const [ours, unprotectedTarget, stockTarget] = targets as [Target, Target, Target];
+    deepStrictEqual(JSON.parse(unprotectedTarget.expectBody).data, JSON.parse(ours.expectBody).data, 'Our gateway answers different data without cost and limits');
     deepStrictEqual(JSON.parse(stockTarget.expectBody).data, JSON.parse(ours.expectBody).data, 'Our gateway and the stock gateway answer different data');
     const viewerData = (JSON.parse(ours.expectBody) as { data: { viewer: { organization: { members: { totalCount: number } } } } }).data.viewer;
-    console.log(`Checked: both gateways answer the same data without errors (${viewerData.organization.members.totalCount} members, ${ours.expectBody.length} bytes).`);
-    console.log(`  ours  ${ours.url}\n  stock ${stockTarget.url}\n  identity subgraph ${bench.platform.identity.url}\n`);
+    console.log(`Checked: the three gateways answer the same data without errors (${viewerData.organization.members.totalCount} members, ${ours.expectBody.length} bytes).`);
+    console.log(`  ours  ${ours.url}\n  ours, unprotected ${unprotectedTarget.url}\n  stock ${stockTarget.url}\n  identity subgraph ${bench.platform.identity.url}\n`);
 
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const body = JSON.stringify({ query: QUERY });
     const runRows: string[][] = [];
     for (let round = 1; round <= rounds; round += 1) {
-      const order = round % 2 === 1 ? [ours, stockTarget] : [stockTarget, ours];
+      // The order rotates each round, so no target always runs first (or last) on a warm machine.
+      const order = [ours, unprotectedTarget, stockTarget].map((_, index, all) => all[(index + round - 1) % all.length]!);
       for (const target of order) {
         const warmup = await runLoad({ url: target.url, headers, body, seconds: warmupSeconds, connections, expectBody: target.expectBody });
         if (failures(warmup) > 0) {
@@ -174,25 +201,26 @@ async function main(): Promise<number> {
         firstProblem: target.runs.map((run) => run.firstError ?? run.firstMismatch).find(Boolean),
       };
     });
-    const [a, b] = totals as [(typeof totals)[number], (typeof totals)[number]];
+    const [a, u, b] = totals as [(typeof totals)[number], (typeof totals)[number], (typeof totals)[number]];
     const ratio = (x: number, y: number) => (y > 0 ? `${(x / y).toFixed(2)}x` : 'n/a');
+    console.log(`\nCost analysis, rate limits and usage recording: ${fmt(a.rps, 0)} req/s on vs ${fmt(u.rps, 0)} off, throughput ${ratio(a.rps, u.rps)} (target >= 0.95x).`);
     console.log(`\nSummary (${rounds} x ${seconds} s per target, ${connections} connections; latency in ms over every 2xx response)`);
     console.log(
       formatTable(
-        ['', a.target.label, b.target.label, 'ours/stock'],
+        ['', a.target.label, u.target.label, b.target.label, 'ours/off', 'ours/stock'],
         [
-          ['requests/s (average)', fmt(a.rps, 0), fmt(b.rps, 0), ratio(a.rps, b.rps)],
-          ['requests completed', `${a.completed}`, `${b.completed}`, ''],
-          ['latency mean', fmt(a.latency.mean), fmt(b.latency.mean), ratio(a.latency.mean, b.latency.mean)],
-          ['latency p50', fmt(a.latency.p50), fmt(b.latency.p50), ratio(a.latency.p50, b.latency.p50)],
-          ['latency p90', fmt(a.latency.p90), fmt(b.latency.p90), ratio(a.latency.p90, b.latency.p90)],
-          ['latency p95', fmt(a.latency.p95), fmt(b.latency.p95), ratio(a.latency.p95, b.latency.p95)],
-          ['latency p97.5', fmt(a.latency.p97_5), fmt(b.latency.p97_5), ratio(a.latency.p97_5, b.latency.p97_5)],
-          ['latency p99', fmt(a.latency.p99), fmt(b.latency.p99), ratio(a.latency.p99, b.latency.p99)],
-          ['latency max', fmt(a.latency.max), fmt(b.latency.max), ''],
-          ['errors (of which timeouts)', `${a.errors} (${a.timeouts})`, `${b.errors} (${b.timeouts})`, ''],
-          ['non-2xx', `${a.non2xx}`, `${b.non2xx}`, ''],
-          ['wrong bodies (GraphQL errors)', `${a.mismatches}`, `${b.mismatches}`, ''],
+          ['requests/s (average)', fmt(a.rps, 0), fmt(u.rps, 0), fmt(b.rps, 0), ratio(a.rps, u.rps), ratio(a.rps, b.rps)],
+          ['requests completed', `${a.completed}`, `${u.completed}`, `${b.completed}`, '', ''],
+          ['latency mean', fmt(a.latency.mean), fmt(u.latency.mean), fmt(b.latency.mean), ratio(a.latency.mean, u.latency.mean), ratio(a.latency.mean, b.latency.mean)],
+          ['latency p50', fmt(a.latency.p50), fmt(u.latency.p50), fmt(b.latency.p50), ratio(a.latency.p50, u.latency.p50), ratio(a.latency.p50, b.latency.p50)],
+          ['latency p90', fmt(a.latency.p90), fmt(u.latency.p90), fmt(b.latency.p90), ratio(a.latency.p90, u.latency.p90), ratio(a.latency.p90, b.latency.p90)],
+          ['latency p95', fmt(a.latency.p95), fmt(u.latency.p95), fmt(b.latency.p95), ratio(a.latency.p95, u.latency.p95), ratio(a.latency.p95, b.latency.p95)],
+          ['latency p97.5', fmt(a.latency.p97_5), fmt(u.latency.p97_5), fmt(b.latency.p97_5), ratio(a.latency.p97_5, u.latency.p97_5), ratio(a.latency.p97_5, b.latency.p97_5)],
+          ['latency p99', fmt(a.latency.p99), fmt(u.latency.p99), fmt(b.latency.p99), ratio(a.latency.p99, u.latency.p99), ratio(a.latency.p99, b.latency.p99)],
+          ['latency max', fmt(a.latency.max), fmt(u.latency.max), fmt(b.latency.max), '', ''],
+          ['errors (of which timeouts)', `${a.errors} (${a.timeouts})`, `${u.errors} (${u.timeouts})`, `${b.errors} (${b.timeouts})`, '', ''],
+          ['non-2xx', `${a.non2xx}`, `${u.non2xx}`, `${b.non2xx}`, '', ''],
+          ['wrong bodies (GraphQL errors)', `${a.mismatches}`, `${u.mismatches}`, `${b.mismatches}`, '', ''],
         ],
       ),
     );
@@ -205,6 +233,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
+    await unprotected?.close();
     await stock?.close();
     await bench.close();
   }

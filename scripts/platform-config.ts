@@ -2,6 +2,8 @@ import { parseConfig, type Environment } from '@platform/kit';
 import { gatewaySettings } from '@platform/gateway';
 import { billingSettings } from '@platform/billing';
 import { identitySettings } from '@platform/identity';
+import { notificationsSettings } from '@platform/notifications';
+import { usageSettings } from '@platform/usage';
 import { z } from 'zod';
 
 const demoEnvironment = z.object({
@@ -42,8 +44,10 @@ export function platformSettings(env: Environment = process.env) {
   const gateway = attempt(() => gatewaySettings(env));
   const identity = attempt(() => identitySettings(subgraphEnv));
   const billing = attempt(() => billingSettings(subgraphEnv));
-  if (problems.length > 0 || !gateway || !identity || !billing || !demo) {
+  const notifications = attempt(() => notificationsSettings(subgraphEnv));
+  const usage = attempt(() => usageSettings(subgraphEnv));
+  if (problems.length > 0 || !gateway || !identity || !billing || !notifications || !usage || !demo) {
     throw Object.assign(new Error(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`), { problems });
   }
-  return { gateway, identity, billing, demo: { ...demo, seed: Boolean(seed) } };
+  return { gateway, identity, billing, notifications, usage, demo: { ...demo, seed: Boolean(seed) } };
 }

@@ -11,7 +11,7 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-const { gateway, identity, billing, demo } = settings;
+const { gateway, identity, billing, notifications, usage, demo } = settings;
 const logger = createLogger({ service: 'platform', level: identity.env.LOG_LEVEL });
 
 // Production images build the app when they are made; everywhere else it is built here when stale.
@@ -24,6 +24,8 @@ const platform = await startPlatform({
   gateway: gateway.settings,
   identity: identity.settings,
   billing: billing.settings,
+  notifications: notifications.settings,
+  usage: usage.settings,
   logger,
   mail,
   redisUrl: gateway.env.REDIS_URL,
@@ -46,6 +48,8 @@ const lines = [
   `  Health        ${base}/healthz   ${base}/readyz`,
   `  identity      ${platform.identity.url} (subgraph: accepts only requests signed by the gateway)`,
   `  billing       ${platform.billing.subgraph.url} (subgraph; payments: ${billing.settings.provider.kind === 'stripe' ? 'Stripe' : 'sandbox, Stripe test cards such as 4242 4242 4242 4242'})`,
+  `  usage         ${platform.usage.subgraph.url} (subgraph; API usage, quotas, reports)`,
+  `  notifications ${platform.notifications.subgraph.url} (subgraph; mail: ${mail.kind === 'smtp' ? 'SMTP' : `local mailbox, shown at ${base}/outbox`})`,
 ];
 if (demo.seed) {
   lines.push(

@@ -1,4 +1,4 @@
-import { BillingServices } from '@platform/billing';
+import type { BillingServices } from '@platform/billing';
 import {
   ConsumedEvent,
   createInternalClient,

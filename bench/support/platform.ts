@@ -1,8 +1,10 @@
 /** The platform in-process, as the benchmarks start it: test settings, silent logs, a temporary data folder. */
 import { billingSettings } from '@platform/billing';
-import { gatewaySettings } from '@platform/gateway';
+import { gatewaySettings, type GatewaySettings } from '@platform/gateway';
 import { identitySettings, type IdentitySettings } from '@platform/identity';
 import { createLogger } from '@platform/kit';
+import { notificationsSettings } from '@platform/notifications';
+import { usageSettings } from '@platform/usage';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +25,8 @@ export interface BenchPlatform {
   graphqlUrl: string;
   signingSecret: string;
   identitySettings: IdentitySettings;
+  /** The gateway's settings as parsed (its subgraph URLs are the defaults; the platform wires the real ones). */
+  gatewaySettings: GatewaySettings;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,8 @@ export async function startBenchPlatform(options: { seedDemo: boolean; onQuery?:
       gateway,
       identity,
       billing,
+      notifications: notificationsSettings(env).settings,
+      usage: usageSettings(env).settings,
       logger: createLogger({ service: 'bench', level: 'silent' }),
       database: { dataDir, onQuery: options.onQuery },
       port: 0,
@@ -64,6 +70,7 @@ export async function startBenchPlatform(options: { seedDemo: boolean; onQuery?:
     graphqlUrl: `http://127.0.0.1:${port}/graphql`,
     signingSecret: gateway.secrets.internalSigningSecret,
     identitySettings: identity,
+    gatewaySettings: gateway,
     async close() {
       await platform.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -36,20 +36,26 @@ export class Authenticator {
   }
 
   async authenticate(authorization: string | undefined, requestId: string): Promise<Principal> {
-    if (!authorization) return ANONYMOUS;
+    return (await this.authenticateUntil(authorization, requestId)).principal;
+  }
+
+  /** The principal, and when the credential stops working by itself: an access token's expiry, null for API keys. */
+  async authenticateUntil(authorization: string | undefined, requestId: string): Promise<{ principal: Principal; expiresAt: Date | null }> {
+    if (!authorization) return { principal: ANONYMOUS, expiresAt: null };
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new CredentialError("Send credentials as 'Authorization: Bearer <token>'.");
     const credential = match[1]!;
-    return credential.startsWith('sk_') ? this.apiKey(credential, requestId) : this.accessToken(credential);
+    if (credential.startsWith('sk_')) return { principal: await this.apiKey(credential, requestId), expiresAt: null };
+    return this.accessToken(credential);
   }
 
-  private async accessToken(token: string): Promise<Principal> {
+  private async accessToken(token: string): Promise<{ principal: Principal; expiresAt: Date }> {
     const claims = await verifyAccessToken(this.options.accessTokenSecret, token);
     if (!claims) throw new CredentialError('The access token is invalid or has expired; refresh it or sign in again.');
     if (await revocations.isAccessTokenRevoked(this.options.kv, claims)) {
       throw new CredentialError('The access token has been revoked; refresh it or sign in again.');
     }
-    return {
+    const principal: Principal = {
       kind: 'user',
       userId: claims.userId,
       organizationId: claims.organizationId,
@@ -57,6 +63,7 @@ export class Authenticator {
       permissions: claims.operator ? [...ROLE_PERMISSIONS[claims.role], ...OPERATOR_PERMISSIONS] : ROLE_PERMISSIONS[claims.role],
       sessionId: claims.sessionId,
     };
+    return { principal, expiresAt: claims.expiresAt };
   }
 
   private async apiKey(secret: string, requestId: string): Promise<Principal> {

@@ -31,6 +31,14 @@ export const gatewayEnvironment = platformEnvironment.extend({
   RATE_LIMIT_ANONYMOUS_POINTS_PER_SECOND: positive(10),
   /** The rate used while billing cannot say an organization's plan: the free plan's. */
   RATE_LIMIT_FALLBACK_POINTS_PER_SECOND: positive(50),
+  /** Record every operation's usage (calls, cost, errors per organization, principal, operation and hour) for the usage subgraph. */
+  USAGE_RECORDING: booleanFlag(true),
+  /** How often recorded usage is sent to the usage subgraph, in ms. */
+  USAGE_FLUSH_INTERVAL_MS: positive(5_000),
+  /** The most entries (organization, principal, operation, hour) in one batch; a full batch is sent at once. */
+  USAGE_BATCH_SIZE: z.coerce.number().int().positive().max(1000).default(500),
+  /** The most entries kept while the usage subgraph cannot be reached; usage beyond it is dropped and logged. */
+  USAGE_MAX_PENDING: positive(100_000),
   /** Largest GraphQL document accepted, in bytes. */
   MAX_DOCUMENT_BYTES: positive(16 * 1024),
   /** Largest request body accepted, in bytes. */
@@ -42,6 +50,24 @@ export const gatewayEnvironment = platformEnvironment.extend({
   /** How long a verified API key is remembered before asking identity again. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().positive().max(300).default(30),
   SUBGRAPH_TIMEOUT_MS: positive(10_000),
+  /** graphql-ws: subscriptions one connection may hold at once; one more gets an error for its id. */
+  SUBSCRIPTION_MAX_PER_CONNECTION: positive(50),
+  /** graphql-ws: open connections one user (per organization) or API key may hold on one gateway process. */
+  SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL: positive(20),
+  /** graphql-ws: how long a new connection may take to send connection_init before it is closed (4408). */
+  SUBSCRIPTION_INIT_TIMEOUT_MS: positive(5_000),
+  /** graphql-ws: a WebSocket ping this often; a socket that has not answered by the next one is closed. */
+  SUBSCRIPTION_KEEPALIVE_MS: positive(15_000),
+  /** graphql-ws: how often credentials are checked again for revocation (expiry closes at the exact time). */
+  SUBSCRIPTION_RECHECK_MS: positive(60_000),
+  /** graphql-ws: bytes waiting in a socket's send buffer beyond which the consumer is dropped as slow (1013). */
+  SUBSCRIPTION_MAX_BUFFERED_BYTES: positive(1024 * 1024),
+  /** graphql-ws: events of one subscription waiting to be resolved or sent beyond which the consumer is dropped. */
+  SUBSCRIPTION_MAX_QUEUED_EVENTS: positive(100),
+  /** Live message ids remembered to drop repeats (relay replicas, at-least-once delivery). */
+  SUBSCRIPTION_DEDUPE_SIZE: positive(10_000),
+  /** Events resolved through a query field (selections that need more than the event carries) at once. */
+  SUBSCRIPTION_RESOLVE_CONCURRENCY: positive(32),
   /** The supergraph to serve; default the checked-in schema/supergraph.graphql. Reloaded on change in development. */
   SUPERGRAPH_PATH: z.string().optional(),
   /** The built web app served at /; default client/dist. Empty: serve no app (API only). */
@@ -75,6 +101,31 @@ export interface GatewaySettings {
   webAppUsesStripe: boolean;
   /** Token buckets in cost points: burst window, principal share, anonymous and fallback rates. */
   rateLimits: { burstSeconds: number; principalShare: number; anonymousPointsPerSecond: number; fallbackPointsPerSecond: number };
+  /** Usage recording (gateway/src/usage.ts): on or off, flush interval, batch size, the most entries kept unsent. */
+  usage: { enabled: boolean; flushIntervalMs: number; batchSize: number; maxPendingEntries: number };
+  /** graphql-ws subscriptions (gateway/src/subscriptions): limits, keep-alive, backpressure. */
+  subscriptions: SubscriptionSettings;
+}
+
+export interface SubscriptionSettings {
+  /** Default 50. */
+  maxPerConnection: number;
+  /** Default 20, per gateway process. */
+  maxConnectionsPerPrincipal: number;
+  /** Default 5,000 ms. */
+  initTimeoutMs: number;
+  /** Default 15,000 ms. */
+  keepAliveMs: number;
+  /** Default 60,000 ms. */
+  recheckMs: number;
+  /** Default 1 MiB. */
+  maxBufferedBytes: number;
+  /** Default 100. */
+  maxQueuedEvents: number;
+  /** Default 10,000. */
+  dedupeSize: number;
+  /** Default 32. */
+  resolveConcurrency: number;
 }
 
 export const DEFAULT_WEB_APP_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
@@ -111,6 +162,23 @@ export function gatewaySettings(env: Environment = process.env): { env: GatewayE
         principalShare: parsed.RATE_LIMIT_PRINCIPAL_SHARE,
         anonymousPointsPerSecond: parsed.RATE_LIMIT_ANONYMOUS_POINTS_PER_SECOND,
         fallbackPointsPerSecond: parsed.RATE_LIMIT_FALLBACK_POINTS_PER_SECOND,
+      },
+      usage: {
+        enabled: parsed.USAGE_RECORDING,
+        flushIntervalMs: parsed.USAGE_FLUSH_INTERVAL_MS,
+        batchSize: parsed.USAGE_BATCH_SIZE,
+        maxPendingEntries: parsed.USAGE_MAX_PENDING,
+      },
+      subscriptions: {
+        maxPerConnection: parsed.SUBSCRIPTION_MAX_PER_CONNECTION,
+        maxConnectionsPerPrincipal: parsed.SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL,
+        initTimeoutMs: parsed.SUBSCRIPTION_INIT_TIMEOUT_MS,
+        keepAliveMs: parsed.SUBSCRIPTION_KEEPALIVE_MS,
+        recheckMs: parsed.SUBSCRIPTION_RECHECK_MS,
+        maxBufferedBytes: parsed.SUBSCRIPTION_MAX_BUFFERED_BYTES,
+        maxQueuedEvents: parsed.SUBSCRIPTION_MAX_QUEUED_EVENTS,
+        dedupeSize: parsed.SUBSCRIPTION_DEDUPE_SIZE,
+        resolveConcurrency: parsed.SUBSCRIPTION_RESOLVE_CONCURRENCY,
       },
     },
   };

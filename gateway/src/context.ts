@@ -18,4 +18,9 @@ export interface GatewayContext {
   cost: OperationCost | null;
   /** What the operation reserved in the rate limiter, settled with its actual cost when the response is sent. */
   throttle: { reservation: Reservation; policy: RateLimitPolicy } | null;
+  /**
+   * Already paid for: a subscription's event resolved through a query field. Its subscription was
+   * charged once when it started, so the event is authorized and priced but charges no bucket.
+   */
+  prepaid?: boolean;
 }

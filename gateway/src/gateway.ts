@@ -1,5 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   closeServer,
@@ -34,15 +34,18 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Authenticator, CredentialError } from './auth.ts';
 import { OperationAuthorizer } from './authorization.ts';
 import type { GatewaySettings } from './config.ts';
+import { bucketResolver, rateLimitRefusal, withStatus } from './charging.ts';
 import { CostCalculator, queryCostExceeded, type CostExtension } from './cost.ts';
 import type { GatewayContext } from './context.ts';
 import { createInternalFetch, createSigningFetcher, createSubgraphAgent, PlatformDataSource } from './datasource.ts';
 import { EntitlementsCache } from './entitlements.ts';
-import { addressBucket, createRateLimiter, principalBuckets, rateLimitHeaders, type BucketKey, type RateLimiter, type RateLimitPolicy } from './rate-limit.ts';
+import { createRateLimiter, rateLimitHeaders, type RateLimiter } from './rate-limit.ts';
 import { serveExplorer } from './explorer.ts';
 import { apqCache, PERSISTED_QUERY_NOT_ALLOWED, PersistedOperationRefusal, PersistedOperations, readManifest } from './persisted-operations.ts';
+import { createUsageRecorder } from './usage.ts';
 import { serveWebApp } from './web-app.ts';
 import { aliasLimit, depthLimit, directiveLimit } from './limits.ts';
+import { createSubscriptionServer, type LiveSchema, type SubscriptionStats } from './subscriptions/server.ts';
 
 export interface GatewayOptions {
   settings: GatewaySettings;
@@ -53,11 +56,20 @@ export interface GatewayOptions {
    * gateways then share the buckets), otherwise in process. Default: in process. Closed with the gateway.
    */
   rateLimiter?: RateLimiter;
+  /**
+   * Benchmarks only: false skips query cost, rate limits and usage recording, to measure what they
+   * cost against the same gateway otherwise. Not reachable from configuration. Default true.
+   */
+  apiProtection?: boolean;
 }
 
 export interface RunningGateway {
   url: string;
   server: Server;
+  /** graphql-ws subscriptions on /graphql: connections, subscriptions, live channels. */
+  subscriptions: { stats(): SubscriptionStats };
+  /** Sends the usage recorded so far to the usage subgraph now (close() does too); true once all of it is counted. */
+  flushUsage(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -67,18 +79,20 @@ const REQUEST_ID = /^[\w.-]{8,128}$/;
 const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 /** The largest JSON answer to a webhook relayed as is; Stripe only reads the status. */
 const WEBHOOK_REPLY_LIMIT_BYTES = 4096;
-const INVOICE_PDF_PATH = /^\/downloads\/invoices\/([A-Za-z0-9_-]{1,64})\.pdf$/;
-
-/** The same error, answered with this HTTP status (Apollo answers 500 for errors thrown by plugins). */
-function withStatus(error: GraphQLError, status: number): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
-}
+/**
+ * Files behind signed, expiring links: the subgraph that checks the link and renders the file, its
+ * route, and the body field that names the file (the last part of the path).
+ */
+const DOWNLOADS = [
+  { path: /^\/downloads\/invoices\/([A-Za-z0-9_-]{1,64})\.pdf$/, subgraph: 'billing', route: '/internal/invoices/pdf', field: 'invoiceId', what: 'Invoices', reopen: 'open the invoice again' },
+  { path: /^\/downloads\/usage\/([A-Za-z0-9_.-]{1,128})\.csv$/, subgraph: 'usage', route: '/internal/usage/report', field: 'report', what: 'Usage reports', reopen: 'ask for the report again' },
+] as const;
 
 function readSupergraph(settings: GatewaySettings): string {
   return settings.supergraphPath ? readFileSync(settings.supergraphPath, 'utf8') : readCheckedInSupergraph();
 }
 
-export async function createGateway({ settings, infra, logger, rateLimiter }: GatewayOptions) {
+export async function createGateway({ settings, infra, logger, rateLimiter, apiProtection = true }: GatewayOptions) {
   const log = logger.child({ component: 'gateway' });
   const agent = createSubgraphAgent(settings.subgraphTimeoutMs);
   const fetcher = createSigningFetcher(settings.secrets.internalSigningSecret, agent);
@@ -89,6 +103,7 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
     userAgent: 'gateway',
   });
   const limiter = rateLimiter ?? createRateLimiter();
+  const usage = apiProtection ? createUsageRecorder({ settings, internal, logger: log }) : null;
   const limits = settings.rateLimits;
   const entitlements = new EntitlementsCache({
     internal,
@@ -107,21 +122,11 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
     }
   });
 
-  /** The buckets an operation is charged to, and the policy its headers advertise (its plan's). */
-  async function bucketsOf(context: GatewayContext): Promise<{ buckets: BucketKey[]; policy: RateLimitPolicy }> {
-    const { principal } = context;
-    if (principal.kind === 'anonymous') {
-      const bucket = addressBucket(context.clientIp ?? 'unknown', limits.anonymousPointsPerSecond, { burstSeconds: limits.burstSeconds });
-      return { buckets: [bucket], policy: { capacity: bucket.capacity, restorePerSecond: bucket.restorePerSecond } };
-    }
-    const plan = await entitlements.get(principal.organizationId, context.requestId);
-    const buckets = principalBuckets(principal, plan, { burstSeconds: limits.burstSeconds, principalShare: limits.principalShare });
-    return { buckets, policy: { capacity: buckets[0]!.capacity, restorePerSecond: buckets[0]!.restorePerSecond } };
-  }
+  const bucketsOf = bucketResolver(limits, entitlements);
 
   const webApp = settings.webAppDir ? serveWebApp(settings.webAppDir, { stripe: settings.webAppUsesStripe }) : null;
-  let authorizer: OperationAuthorizer | undefined;
-  let costs: CostCalculator | undefined;
+  /** The supergraph being served, with what is built from it; replaced whole when it reloads. */
+  let schema: LiveSchema | undefined;
   let supergraphSdl = readSupergraph(settings);
 
   const gateway = new ApolloGateway({
@@ -147,8 +152,12 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
       new PlatformDataSource({ url: settings.subgraphUrls[name] ?? url, fetcher: fetcher as never }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    authorizer = new OperationAuthorizer(coreSupergraphSdl, apiSchema, settings.introspection);
-    costs = new CostCalculator(coreSupergraphSdl, apiSchema, { defaultListSize: settings.cost.defaultListSize, maxPageSize: MAX_PAGE_SIZE });
+    schema = {
+      apiSchema,
+      supergraphSdl: coreSupergraphSdl,
+      authorizer: new OperationAuthorizer(coreSupergraphSdl, apiSchema, settings.introspection),
+      costs: new CostCalculator(coreSupergraphSdl, apiSchema, { defaultListSize: settings.cost.defaultListSize, maxPageSize: MAX_PAGE_SIZE }),
+    };
   });
 
   const authorize: ApolloServerPlugin<GatewayContext> = {
@@ -157,12 +166,17 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
       let pricedBy: CostCalculator | undefined;
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
-          if (!operation || !authorizer || !costs) throw new Error('The gateway has no schema loaded yet');
+          if (!operation || !schema) throw new Error('The gateway has no schema loaded yet');
+          if (operation.operation === 'subscription') {
+            throw withStatus(new GraphQLError('Subscriptions are served over WebSocket: connect to /graphql with graphql-ws (subprotocol graphql-transport-ws).', { extensions: { code: 'BAD_REQUEST' } }), 400);
+          }
+          const { authorizer, costs } = schema;
           const refusal = await authorizer.authorize(document, operation, contextValue);
           if (refusal) {
             const status = refusal.extensions.code === 'UNAUTHENTICATED' ? 401 : 403;
             throw withStatus(refusal, status);
           }
+          if (!apiProtection) return;
           pricedBy = costs;
           let requestedQueryCost: number;
           try {
@@ -173,26 +187,15 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
           contextValue.cost = { requestedQueryCost, actualQueryCost: null, throttleStatus: null };
           // A document too expensive to run is the caller's to change, not a rate problem: 400, not 429.
           if (requestedQueryCost > settings.cost.maxQueryCost) throw withStatus(queryCostExceeded(requestedQueryCost, settings.cost.maxQueryCost), 400);
+          if (contextValue.prepaid) return;
           // The requested cost is reserved now and settled with the actual cost once the response is known.
           const { buckets, policy } = await bucketsOf(contextValue);
           const reserved = await limiter.reserve(buckets, requestedQueryCost);
           contextValue.cost.throttleStatus = reserved.status;
-          if (!reserved.allowed) {
-            if (reserved.exceedsCapacity) throw withStatus(queryCostExceeded(requestedQueryCost, policy.capacity), 400);
-            throw new GraphQLError(
-              `Rate limited: this operation costs ${requestedQueryCost} points and ${reserved.status.currentlyAvailable} are available, restoring ${reserved.status.restoreRate} per second. Retry after ${reserved.retryAfterSeconds} s.`,
-              {
-                extensions: {
-                  code: 'RATE_LIMITED',
-                  retryAfter: reserved.retryAfterSeconds,
-                  http: { status: 429, headers: new HeaderMap(Object.entries(rateLimitHeaders(policy, reserved.status, reserved.retryAfterSeconds))) },
-                },
-              },
-            );
-          }
+          if (!reserved.allowed) throw rateLimitRefusal(requestedQueryCost, reserved, policy);
           contextValue.throttle = { reservation: reserved.reservation, policy };
         },
-        async willSendResponse({ response, document, request, contextValue }) {
+        async willSendResponse({ response, document, request, contextValue, operationName, queryHash }) {
           const cost = contextValue.cost;
           if (!cost || !pricedBy || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
@@ -211,6 +214,8 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
           const extension: CostExtension = { requestedQueryCost: cost.requestedQueryCost, actualQueryCost: cost.actualQueryCost };
           if (cost.throttleStatus) extension.throttleStatus = cost.throttleStatus;
           result.extensions = { ...result.extensions, cost: extension };
+          // Counted off the request path. A subscription's events were paid for when it started.
+          if (!contextValue.prepaid) usage?.record({ principal: contextValue.principal, operationName, documentHash: queryHash, cost: cost.actualQueryCost, failed: Boolean(result.errors?.length) });
         },
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
@@ -258,6 +263,35 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
     identityUrl: settings.subgraphUrls.identity ?? '',
     apiKeyCacheSeconds: settings.apiKeyCacheSeconds,
     internal,
+    logger: log,
+  });
+
+  const subscriptions = createSubscriptionServer({
+    settings: settings.subscriptions,
+    limits: settings.limits,
+    maxQueryCost: settings.cost.maxQueryCost,
+    hideSchemaDetails: settings.nodeEnv === 'production',
+    trustProxy: settings.trustProxy,
+    schema: () => schema,
+    authenticator,
+    pubsub: infra.pubsub,
+    limiter,
+    bucketsOf,
+    recordUsage: (sample) => usage?.record({ ...sample, failed: false }),
+    resolveDocument: async (payload, principal, requestId) => {
+      try {
+        const resolved = await persisted.resolve({ ...payload }, principal, requestId);
+        return typeof resolved.query === 'string' ? resolved.query : '';
+      } catch (error) {
+        if (error instanceof PersistedOperationRefusal) return new GraphQLError(error.message, { extensions: { code: error.code } });
+        throw error;
+      }
+    },
+    executeQuery: async (request, contextValue) => {
+      const response = await apollo.executeOperation(request, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('A live event query answered incrementally');
+      return response.body.singleResult;
+    },
     logger: log,
   });
 
@@ -388,13 +422,15 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
   }
 
   /**
-   * An invoice PDF behind a signed, expiring link. Billing checks the link and renders the file; the
-   * gateway passes the answer through and keeps it out of every cache.
+   * A file behind a signed, expiring link (an invoice PDF, a usage report's CSV). The subgraph that owns
+   * it checks the link and renders the file; the gateway passes the answer through and keeps it out of
+   * every cache.
    */
-  async function handleInvoiceDownload(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string, headers: Record<string, string>): Promise<void> {
-    const match = INVOICE_PDF_PATH.exec(url.pathname);
-    const billingUrl = settings.subgraphUrls.billing;
-    if (!match || !billingUrl) {
+  async function handleDownload(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string, headers: Record<string, string>): Promise<void> {
+    const download = DOWNLOADS.find((candidate) => candidate.path.test(url.pathname));
+    const match = download?.path.exec(url.pathname);
+    const subgraphUrl = download && settings.subgraphUrls[download.subgraph];
+    if (!download || !match || !subgraphUrl) {
       sendJson(response, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] }, headers);
       return;
     }
@@ -405,20 +441,20 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
     const expires = url.searchParams.get('expires');
     const signature = url.searchParams.get('signature');
     if (!expires || !signature || expires.length > 32 || signature.length > 512) {
-      sendRequestError(response, new HttpError(400, 'BAD_REQUEST', 'This download link is incomplete; open the invoice again to get a new one.'), headers);
+      sendRequestError(response, new HttpError(400, 'BAD_REQUEST', `This download link is incomplete; ${download.reopen} to get a new one.`), headers);
       return;
     }
     let answer: Response;
     try {
-      answer = await internal.send(billingUrl, '/internal/invoices/pdf', JSON.stringify({ invoiceId: match[1], expires, signature }), {
+      answer = await internal.send(subgraphUrl, download.route, JSON.stringify({ [download.field]: match[1], expires, signature }), {
         principal: ANONYMOUS,
         requestId,
         clientIp: clientIpOf(request, settings.trustProxy),
         userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
       });
     } catch (error) {
-      log.error({ err: error, requestId }, 'could not fetch an invoice PDF from billing');
-      sendRequestError(response, new HttpError(503, 'INTERNAL_SERVER_ERROR', 'Invoices are unavailable right now; try again in a moment.'), { ...headers, 'retry-after': '5' });
+      log.error({ err: error, requestId, route: download.route }, 'could not fetch a download from its subgraph');
+      sendRequestError(response, new HttpError(503, 'INTERNAL_SERVER_ERROR', `${download.what} are unavailable right now; try again in a moment.`), { ...headers, 'retry-after': '5' });
       return;
     }
     const passed: Record<string, string> = {
@@ -459,7 +495,7 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
         return;
       }
       if (url.pathname.startsWith('/downloads/')) {
-        await handleInvoiceDownload(request, response, url, requestId, headers);
+        await handleDownload(request, response, url, requestId, headers);
         return;
       }
       if (url.pathname === '/graphql') {
@@ -525,7 +561,7 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
     // without taking the gateway out of rotation.
     const health = limiter.health();
     const rateLimits = health.degraded ? `${health.driver}: degraded since ${health.since?.toISOString()} (${health.reason}); limiting per process` : `${health.driver}: ready`;
-    return { ready, status: ready ? 'ready' : 'unavailable', infrastructure: `${infra.driver}: ${infrastructure}`, rateLimits, subgraphs };
+    return { ready, status: ready ? 'ready' : 'unavailable', infrastructure: `${infra.driver}: ${infrastructure}`, rateLimits, subscriptions: subscriptions.stats(), subgraphs };
   }
 
   let extraRoute: ((request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>) | undefined;
@@ -538,6 +574,7 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
     },
     async listen(port: number, host: string): Promise<RunningGateway> {
       const server = createServer((request, response) => void handle(request, response));
+      server.on('upgrade', (request, socket, head) => subscriptions.handleUpgrade(request, socket, head));
       server.keepAliveTimeout = 65_000;
       server.headersTimeout = 66_000;
       await new Promise<void>((resolve, reject) => {
@@ -549,9 +586,14 @@ export async function createGateway({ settings, infra, logger, rateLimiter }: Ga
       return {
         url: `http://${shownHost}:${address.port}`,
         server,
+        subscriptions,
+        flushUsage: async () => (usage ? usage.flush() : true),
         close: async () => {
+          await subscriptions.close();
           await closeServer(server);
           await apollo.stop();
+          // Every operation has answered by now: what they used goes to the usage subgraph before the agent closes.
+          await usage?.close();
           await stopListening();
           await limiter.close();
           await agent.close();

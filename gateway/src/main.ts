@@ -12,7 +12,7 @@ try {
   const rateLimiter = env.REDIS_URL ? createRateLimiter({ redis: env.REDIS_URL, logger }) : createRateLimiter();
   if (rateLimiter instanceof RedisRateLimiter) await rateLimiter.ready();
   const running = await (await createGateway({ settings, infra, logger, rateLimiter })).listen(env.PORT, env.HOST);
-  logger.info({ url: running.url }, 'gateway listening');
+  logger.info({ url: running.url, subscriptions: `${running.url.replace(/^http/, 'ws')}/graphql` }, 'gateway listening');
   const stop = async () => {
     logger.info('shutting down');
     await running.close();

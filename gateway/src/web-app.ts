@@ -26,25 +26,25 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.webmanifest', '.svg', '.txt', '.map']);
 
-/**
- * The app's own origin for everything; no inline script or style, no framing. `connect-src 'self'`
- * covers the same-origin WebSocket of subscriptions.
- */
+/** The app's own origin for everything; no inline script or style, no framing. */
 export const WEB_APP_CSP = webAppCsp({ stripe: false });
 
 /**
  * The CSP of the app's pages. With Stripe as the payment provider, Stripe.js and its card frames
- * are allowed from Stripe's own origins, as Stripe documents; nothing else is.
+ * are allowed from Stripe's own origins, as Stripe documents; nothing else is. `socketHost` (the
+ * host the page was loaded from) adds ws: and wss: on that host for the subscriptions' WebSocket:
+ * CSP 3 counts them as 'self', but older browsers do not. The service worker (/sw.js) is 'self'.
  */
-export function webAppCsp(options: { stripe: boolean }): string {
+export function webAppCsp(options: { stripe: boolean; socketHost?: string | null }): string {
   const stripe = (...sources: string[]) => (options.stripe ? ` ${sources.join(' ')}` : '');
+  const sockets = options.socketHost ? ` ws://${options.socketHost} wss://${options.socketHost}` : '';
   return [
     "default-src 'self'",
     `script-src 'self'${stripe('https://js.stripe.com', 'https://*.js.stripe.com')}`,
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src 'self'${stripe('https://api.stripe.com')}`,
+    `connect-src 'self'${sockets}${stripe('https://api.stripe.com')}`,
     `frame-src 'self'${stripe('https://js.stripe.com', 'https://*.js.stripe.com', 'https://hooks.stripe.com')}`,
     "manifest-src 'self'",
     "worker-src 'self'",
@@ -76,12 +76,17 @@ export interface WebApp {
   handle(request: IncomingMessage, response: ServerResponse, url: URL): boolean;
 }
 
+/** A Host header that is a plain host name or address with an optional port, lower-cased; null for anything else. */
+export function plainHost(host: string | undefined): string | null {
+  return host && /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(host) ? host.toLowerCase() : null;
+}
+
 /** Paths the app never owns: they fall through to the gateway's 404 instead of index.html. */
 const NOT_APP = /^\/(graphql|explorer|healthz|readyz|internal|webhooks|downloads)(\/|$)/;
 
 /** The app in `root`; until a build puts index.html there, every request falls through. */
 export function serveWebApp(root: string, options: { stripe?: boolean } = {}): WebApp {
-  const csp = webAppCsp({ stripe: options.stripe ?? false });
+  const stripe = options.stripe ?? false;
   const cache = new Map<string, CachedFile>();
 
   function load(path: string): CachedFile | null {
@@ -119,7 +124,7 @@ export function serveWebApp(root: string, options: { stripe?: boolean } = {}): W
       vary: 'accept-encoding',
       ...SECURITY_HEADERS,
     };
-    if (html) headers['content-security-policy'] = csp;
+    if (html) headers['content-security-policy'] = webAppCsp({ stripe, socketHost: plainHost(request.headers.host) });
     if (request.headers['if-none-match'] === file.etag) {
       response.writeHead(304, headers).end();
       return;

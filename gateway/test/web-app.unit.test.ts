@@ -17,6 +17,7 @@ beforeAll(async () => {
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>App</title><script type="module" src="/assets/app-1a2b3c.js"></script>');
   writeFileSync(join(root, 'assets', 'app-1a2b3c.js'), script);
   writeFileSync(join(root, 'manifest.webmanifest'), '{"name":"App"}');
+  writeFileSync(join(root, 'sw.js'), "self.addEventListener('push', () => {});");
   writeFileSync(join(tmpdir(), 'outside-web-app.txt'), 'secret');
   const app = serveWebApp(root);
   server = createServer((req, res) => {
@@ -51,12 +52,30 @@ describe('the web app as the gateway serves it', () => {
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['cache-control']).toBe('no-cache');
-    expect(page.headers['content-security-policy']).toBe(WEB_APP_CSP);
+    expect(page.headers['content-security-policy']).toBe(webAppCsp({ stripe: false, socketHost: new URL(base).host }));
     expect(WEB_APP_CSP).toContain("script-src 'self'");
     expect(WEB_APP_CSP).toContain("frame-ancestors 'none'");
     expect(WEB_APP_CSP).not.toContain('stripe');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.body.toString()).toContain('<title>App</title>');
+  });
+
+  it("lets the page open the subscriptions' WebSocket on its own host, and names no host a request made up", async () => {
+    const page = await get('/notifications', { host: 'App.Example.com:8443' });
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("connect-src 'self' ws://app.example.com:8443 wss://app.example.com:8443;");
+    expect(csp).toContain("worker-src 'self'");
+    const forged = await get('/notifications', { host: "evil.example; script-src 'unsafe-inline'" });
+    expect(forged.headers['content-security-policy']).toBe(WEB_APP_CSP);
+    expect(WEB_APP_CSP).toContain("connect-src 'self';");
+  });
+
+  it('serves the service worker from the root, as JavaScript, revalidated on every visit', async () => {
+    const worker = await get('/sw.js');
+    expect(worker.status).toBe(200);
+    expect(worker.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(worker.headers['cache-control']).toBe('no-cache');
+    expect(worker.body.toString()).toContain("addEventListener('push'");
   });
 
   it('lets Stripe.js and its card frames in only when Stripe takes the payments', () => {

@@ -7,6 +7,7 @@ export const SUBGRAPHS = [
   { name: 'identity', port: 4001 },
   { name: 'billing', port: 4002 },
   { name: 'notifications', port: 4003 },
+  { name: 'usage', port: 4004 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -11,8 +11,11 @@ export interface BrowserSuite {
   readonly base: string;
   /** Every browser context the current test opened; closed after it. */
   readonly contexts: readonly BrowserContext[];
-  /** A fresh browser context (its own storage and session) on the app, for one flow. */
-  open(flow: string, options?: Parameters<typeof newContext>[4]): Promise<Page>;
+  /**
+   * A fresh browser context (its own storage and session) on the app, for one flow.
+   * `expectedConsoleErrors`: browser messages the flow provokes on purpose (see watchContext).
+   */
+  open(flow: string, options?: Parameters<typeof newContext>[4], expectedConsoleErrors?: readonly RegExp[]): Promise<Page>;
 }
 
 /**
@@ -62,9 +65,9 @@ export function browserSuite(options: { env?: Record<string, string>; screenshot
       return started().url;
     },
     contexts,
-    async open(flow, contextOptions = {}) {
+    async open(flow, contextOptions = {}, expectedConsoleErrors = []) {
       if (!browser) throw new Error('Chromium has not started');
-      const { context, page } = await newContext(browser, started().url, flow, problems, contextOptions);
+      const { context, page } = await newContext(browser, started().url, flow, problems, contextOptions, expectedConsoleErrors);
       context.setDefaultTimeout(10_000);
       contexts.push(context);
       return page;

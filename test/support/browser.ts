@@ -41,13 +41,16 @@ export interface PageProblem {
 
 /**
  * Records, for every page of a context, uncaught exceptions, console errors and server failures
- * (HTTP 5xx) into `problems`, tagged with the flow that caused them.
+ * (HTTP 5xx) into `problems`, tagged with the flow that caused them. `expectedConsoleErrors` are
+ * the browser's own messages a flow provokes on purpose (say, Chromium refusing push in a
+ * throwaway profile); every other console error still counts.
  */
-export function watchContext(context: BrowserContext, flow: string, problems: PageProblem[]): void {
+export function watchContext(context: BrowserContext, flow: string, problems: PageProblem[], expectedConsoleErrors: readonly RegExp[] = []): void {
   const watch = (page: Page) => {
     page.on('pageerror', (error) => problems.push({ flow, url: page.url(), kind: 'pageerror', text: error.stack ?? error.message }));
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push({ flow, url: page.url(), kind: 'console', text: message.text() });
+      if (message.type() !== 'error' || expectedConsoleErrors.some((expected) => expected.test(message.text()))) return;
+      problems.push({ flow, url: page.url(), kind: 'console', text: message.text() });
     });
     page.on('response', (response) => {
       if (response.status() >= 500) problems.push({ flow, url: response.url(), kind: 'http', text: `HTTP ${response.status()} ${response.statusText()}` });
@@ -68,9 +71,10 @@ export async function newContext(
   flow: string,
   problems: PageProblem[],
   options: BrowserContextOptions = {},
+  expectedConsoleErrors: readonly RegExp[] = [],
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, locale: 'en-US', viewport: { width: 1280, height: 800 }, ...options });
-  watchContext(context, flow, problems);
+  watchContext(context, flow, problems, expectedConsoleErrors);
   const page = await context.newPage();
   return { context, page };
 }

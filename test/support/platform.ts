@@ -1,6 +1,9 @@
 import { gatewaySettings } from '@platform/gateway';
 import { billingSettings } from '@platform/billing';
 import { identitySettings, type IdentityServices } from '@platform/identity';
+import { notificationsSettings, type Clock as NotificationsClock } from '@platform/notifications';
+import { usageSettings } from '@platform/usage';
+import type { Agent } from 'node:https';
 import type { Clock } from '@platform/billing';
 import { createLogger, createScratchDatabase, MailMessage, type MailTransport, type RunningSubgraph } from '@platform/kit';
 import { backing } from './test-env.ts';
@@ -28,6 +31,8 @@ export interface TestPlatform {
   graphql<Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResult<Data>>;
   /** Mail the platform queued for this address, newest last. */
   mailTo(email: string): Promise<MailMessage[]>;
+  /** This platform's prefix of Redis keys and channels (a second gateway on the same Redis shares it). */
+  namespace: string;
   close(): Promise<void>;
 }
 
@@ -37,7 +42,7 @@ export { backing };
  * The whole platform for one test file: gateway and subgraphs on free ports, its own database
  * (SQLite in memory, or a fresh PostgreSQL database) and its own Redis namespace.
  */
-export async function startTestPlatform(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void; billingClock?: Clock; mail?: MailTransport } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void; billingClock?: Clock; mail?: MailTransport; notificationsClock?: NotificationsClock; notificationsWork?: boolean; pushAgent?: Agent } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-test-'));
   const baseEnv = {
     NODE_ENV: 'test',
@@ -53,16 +58,23 @@ export async function startTestPlatform(env: Record<string, string> = {}, option
   };
   const scratch = backing.databaseUrl ? await createScratchDatabase(backing.databaseUrl, 'test') : undefined;
   const logger = createLogger({ service: 'test', level: baseEnv.LOG_LEVEL });
+  const namespace = `test_${randomBytes(6).toString('hex')}`;
   const platform = await startPlatform({
     gateway: gatewaySettings(baseEnv).settings,
     identity: identitySettings(baseEnv).settings,
     billing: billingSettings(baseEnv).settings,
     billingClock: options.billingClock,
     billingSchedule: false,
+    notifications: notificationsSettings(baseEnv).settings,
+    usage: usageSettings(baseEnv).settings,
+    notificationsClock: options.notificationsClock,
+    // Tests run the notifications worker by hand, unless they ask for it.
+    notificationsWork: options.notificationsWork ?? false,
+    pushAgent: options.pushAgent,
     mail: options.mail,
     logger,
     redisUrl: backing.redisUrl,
-    namespace: `test_${randomBytes(6).toString('hex')}`,
+    namespace,
     database: scratch ? { databaseUrl: scratch.url, onQuery: options.onQuery } : { inMemory: true, onQuery: options.onQuery },
     port: 0,
     host: '127.0.0.1',
@@ -72,6 +84,7 @@ export async function startTestPlatform(env: Record<string, string> = {}, option
   return {
     url,
     platform,
+    namespace,
     identity: platform.identity,
     async graphql(query, variables, requestOptions = {}) {
       const response = await fetch(`${url}/graphql`, {

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation, useNavigation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { useViewer } from '../auth/ViewerProvider.tsx';
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
+import { usePushNavigation, useSaveNotificationLanguage } from '../features/notifications/useShellNotifications.ts';
 import { Button } from '../ui/Button.tsx';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
 import { OrganizationSwitcher } from './OrganizationSwitcher.tsx';
@@ -38,7 +40,9 @@ export function AppLayout() {
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
+  const saveNotificationLanguage = useSaveNotificationLanguage();
   useNavigationFocus();
+  usePushNavigation();
   useEffect(() => setMenuOpen(false), [location.pathname]);
   const pages = APP_PAGES.filter((page) => !page.hidden && (!page.permission || can(page.permission)));
   return (
@@ -60,7 +64,8 @@ export function AppLayout() {
           <OrganizationSwitcher />
         </div>
         <div className="topbar__end">
-          <LanguageSwitcher />
+          <NotificationBell />
+          <LanguageSwitcher onChange={saveNotificationLanguage} />
           <span className="topbar__user" title={viewer.user?.email}>
             {viewer.user?.name}
           </span>
@@ -80,13 +85,17 @@ export function AppLayout() {
       <div className="shell">
         <nav id="primary-navigation" className={`sidebar${menuOpen ? ' sidebar--open' : ''}`} aria-label={t('nav:label')}>
           <ul>
-            {pages.map((page) => (
-              <li key={page.path}>
-                <NavLink to={`/${page.path}`} end={page.path === ''}>
-                  {t(`nav:${page.label}`)}
-                </NavLink>
-              </li>
-            ))}
+            {pages.map((page) => {
+              const entry = (
+                <li key={page.path}>
+                  <NavLink to={`/${page.path}`} end={page.path === ''}>
+                    {t(`nav:${page.label}`)}
+                  </NavLink>
+                </li>
+              );
+              const Gate = page.menuGate;
+              return Gate ? <Gate key={page.path}>{entry}</Gate> : entry;
+            })}
             <li>
               <a href="/explorer" target="_blank" rel="noopener">
                 {t('nav:explorer')}

@@ -1,8 +1,9 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isLanguage, LANGUAGES, rememberLanguage, reflectLanguage } from '../i18n/index.ts';
+import { isLanguage, LANGUAGES, rememberLanguage, reflectLanguage, type Language } from '../i18n/index.ts';
 
-export function LanguageSwitcher() {
+/** The app's language; `onChange` also hears the choice (the signed-in app saves it for email). */
+export function LanguageSwitcher({ onChange }: { onChange?(language: Language): void } = {}) {
   const { t, i18n } = useTranslation();
   const id = useId();
   return (
@@ -16,6 +17,7 @@ export function LanguageSwitcher() {
           if (!isLanguage(language)) return;
           rememberLanguage(window.localStorage, language);
           void i18n.changeLanguage(language).then(() => reflectLanguage(document, language));
+          onChange?.(language);
         }}
       >
         {LANGUAGES.map((language) => (

@@ -3,6 +3,7 @@ import { ApolloProvider } from '@apollo/client/react';
 import { LogOutDocument, OrganizationSwitchDocument, type SessionFieldsFragment } from '../graphql/__generated__/operations.ts';
 import type { PlatformClient } from '../graphql/client.ts';
 import type { UserErrorLike } from '../graphql/errors.ts';
+import { RealtimeEventsContext, type RealtimeEvents } from '../graphql/useSubscription.ts';
 import type { AuthSession, AuthState } from './session.ts';
 
 interface AuthContextValue {
@@ -66,9 +67,12 @@ export function AuthProvider({ session, client, children }: { session: AuthSessi
   );
 
   const value = useMemo(() => ({ state, signIn, signOut, switchOrganization }), [state, signIn, signOut, switchOrganization]);
+  const realtimeEvents = useMemo<RealtimeEvents>(() => ({ onReconnect: (listener) => client.onRealtimeReconnect?.(listener) ?? (() => {}) }), [client]);
   return (
     <AuthContext.Provider value={value}>
-      <ApolloProvider client={client.apollo}>{children}</ApolloProvider>
+      <RealtimeEventsContext.Provider value={realtimeEvents}>
+        <ApolloProvider client={client.apollo}>{children}</ApolloProvider>
+      </RealtimeEventsContext.Provider>
     </AuthContext.Provider>
   );
 }

@@ -2,9 +2,12 @@ import { useCallback, useRef, useState, type ChangeEvent, type FormEvent } from 
 import { useTranslation } from 'react-i18next';
 import { describeError, fieldOf, type UserErrorLike } from '../graphql/errors.ts';
 
+/** A text, a checkbox, or a group of checkboxes (the values of those checked). */
+export type FormValue = string | boolean | readonly string[];
+
 export type FieldErrors<Values> = Partial<Record<keyof Values & string, string>>;
 
-export interface UseFormOptions<Values extends Record<string, string | boolean>> {
+export interface UseFormOptions<Values extends Record<string, FormValue>> {
   initial: Values;
   /** Checks before anything is sent; returns a message per invalid field. */
   validate?(values: Values): FieldErrors<Values>;
@@ -19,7 +22,7 @@ export interface UseFormOptions<Values extends Record<string, string | boolean>>
  * Form state with validation before sending, the server's userErrors next to the right field,
  * progress while sending and focus on the first problem.
  */
-export function useForm<Values extends Record<string, string | boolean>>({ initial, validate, submit }: UseFormOptions<Values>) {
+export function useForm<Values extends Record<string, FormValue>>({ initial, validate, submit }: UseFormOptions<Values>) {
   const { t } = useTranslation();
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors<Values>>({});

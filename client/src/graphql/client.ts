@@ -2,13 +2,12 @@
  * The app's one GraphQL client: a normalized cache, HTTP for queries and mutations, graphql-ws for
  * subscriptions, and authentication handled here and nowhere else.
  */
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, ServerError, split, type FieldPolicy } from '@apollo/client';
-import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache, ServerError, split, type FieldPolicy } from '@apollo/client';
 import { getMainDefinition } from '@apollo/client/utilities';
-import { createClient, type Client as WsClient } from 'graphql-ws';
-import { OperationTypeNode } from 'graphql';
-import { catchError, defer, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { OperationTypeNode, print, type GraphQLFormattedError } from 'graphql';
+import { catchError, defer, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import type { AuthSession } from '../auth/session.ts';
+import { Realtime, realtimeUrl } from './realtime.ts';
 
 type Result = ApolloLink.Result;
 
@@ -70,6 +69,11 @@ function connectionField(): FieldPolicy {
   };
 }
 
+/** The same field with any arguments but paging: one list per filter and page size. */
+function pagedByArguments(keyArgs: string[]): FieldPolicy {
+  return { ...connectionField(), keyArgs };
+}
+
 export function createCache(): InMemoryCache {
   return new InMemoryCache({
     typePolicies: {
@@ -78,40 +82,63 @@ export function createCache(): InMemoryCache {
       Organization: {
         fields: { members: connectionField(), invitations: connectionField(), apiKeys: connectionField() },
       },
+      Query: {
+        fields: { notifications: pagedByArguments(['first', 'filter']), localMailbox: pagedByArguments(['first']) },
+      },
+      // The signed-in user's own, one of each per session: queries, mutation payloads and
+      // subscription events all land on the same object.
+      NotificationCounts: { keyFields: [] },
+      NotificationPreferences: { keyFields: [] },
+      NotificationPreference: { keyFields: ['kind', 'channel'] },
+      NotificationChannelSetting: { keyFields: ['kind', 'channel'] },
       Session: { keyFields: false },
       UserError: { keyFields: false },
     },
   });
 }
 
+/**
+ * Subscriptions through the app's Realtime connection, with failures shaped as Apollo's own
+ * WebSocket link shapes them: GraphQL errors as CombinedGraphQLErrors, a lost socket as an Error.
+ */
+export function realtimeLink(realtime: Pick<Realtime, 'subscribe'>): ApolloLink {
+  return new ApolloLink(
+    (operation) =>
+      new Observable<ApolloLink.Result>((observer) =>
+        realtime.subscribe(
+          { query: print(operation.query), variables: operation.variables, operationName: operation.operationName },
+          {
+            next: (result) => observer.next(result as ApolloLink.Result),
+            complete: () => observer.complete(),
+            error: (error: unknown) => {
+              if (error instanceof Error) observer.error(error);
+              else if (Array.isArray(error)) observer.error(new CombinedGraphQLErrors({ errors: error as GraphQLFormattedError[] }));
+              else observer.error(new Error('The live connection to the server was closed'));
+            },
+          },
+        ),
+      ),
+  );
+}
+
 export interface PlatformClient {
   apollo: ApolloClient;
-  /** Closes the WebSocket so the next subscription connects with the current credentials. */
+  /** Ends the session's WebSocket; open subscriptions go on over a new one with the current credentials. */
   reconnectRealtime(): void;
+  /** Calls back when the WebSocket is back after a drop; returns the unsubscribe function. */
+  onRealtimeReconnect?(listener: () => void): () => void;
 }
 
 export function createPlatformClient(auth: AuthSession, options: { httpUrl?: string; wsUrl?: string } = {}): PlatformClient {
   const httpUrl = options.httpUrl ?? '/graphql';
-  const wsUrl = options.wsUrl ?? `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/graphql`;
   const http = new HttpLink({ uri: httpUrl });
-  let ws: WsClient | null = null;
-  const realtime = new GraphQLWsLink(
-    (ws = createClient({
-      url: wsUrl,
-      lazy: true,
-      retryAttempts: 5,
-      connectionParams: async () => {
-        const token = await auth.getAccessToken().catch(() => null);
-        return token ? { authorization: `Bearer ${token}` } : {};
-      },
-    })),
-  );
+  const realtime = new Realtime({ url: options.wsUrl ?? realtimeUrl(window.location), auth });
   const transport = split(
     ({ query }) => {
       const definition = getMainDefinition(query);
       return definition.kind === 'OperationDefinition' && definition.operation === OperationTypeNode.SUBSCRIPTION;
     },
-    realtime,
+    realtimeLink(realtime),
     http,
   );
   const apollo = new ApolloClient({
@@ -121,8 +148,7 @@ export function createPlatformClient(auth: AuthSession, options: { httpUrl?: str
   });
   return {
     apollo,
-    reconnectRealtime() {
-      ws?.terminate();
-    },
+    reconnectRealtime: () => realtime.restart(),
+    onRealtimeReconnect: (listener) => realtime.onReconnect(listener),
   };
 }

@@ -12,12 +12,14 @@ interface LoadMoreProps {
   load(after: string): Promise<unknown>;
   /** The table whose first new row takes focus once the page arrives, so keyboard users carry on there. */
   table?: RefObject<HTMLTableElement | null>;
+  /** For lists that are not tables: moves focus to the item at `index`, the first of the new page. */
+  focusItem?(index: number): void;
   /** Shown beside the button, e.g. "Showing 50 of 120". */
   children?: ReactNode;
 }
 
 /** "Load more" under a cursor-paginated list: progress, a failure message, focus on what arrived. */
-export function LoadMore({ pageInfo, rows, load, table, children }: LoadMoreProps) {
+export function LoadMore({ pageInfo, rows, load, table, focusItem, children }: LoadMoreProps) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -25,9 +27,10 @@ export function LoadMore({ pageInfo, rows, load, table, children }: LoadMoreProp
 
   useEffect(() => {
     if (focusRow === null || rows <= focusRow) return;
-    table?.current?.querySelectorAll<HTMLElement>('tbody tr > td:first-child')[focusRow]?.focus();
+    if (focusItem) focusItem(focusRow);
+    else table?.current?.querySelectorAll<HTMLElement>('tbody tr > td:first-child')[focusRow]?.focus();
     setFocusRow(null);
-  }, [focusRow, rows, table]);
+  }, [focusRow, rows, table, focusItem]);
 
   async function loadNext() {
     const after = pageInfo?.endCursor;

@@ -3,7 +3,8 @@
  * auth session, a router; only the network is replaced, by Apollo's MockLink answering the
  * operations a test lists.
  */
-import { ApolloClient } from '@apollo/client';
+import { ApolloClient, split } from '@apollo/client';
+import { getMainDefinition } from '@apollo/client/utilities';
 import { MockLink } from '@apollo/client/testing';
 import { render } from '@testing-library/react';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { AuthProvider } from '../../src/auth/AuthProvider.tsx';
 import { AuthSession, type CredentialStore, type StoredCredentials } from '../../src/auth/session.ts';
 import { createCache, type PlatformClient } from '../../src/graphql/client.ts';
 import { createI18n, type Language } from '../../src/i18n/index.ts';
+import type { SubscriptionFeed } from './subscriptions.ts';
 
 const LOCALES = join(import.meta.dirname, '..', '..', 'src', 'i18n', 'locales');
 
@@ -52,6 +54,8 @@ export interface RenderOptions {
   signedIn?: boolean;
   /** More routes beside the element's, e.g. where it navigates to. */
   routes?: RouteObject[];
+  /** Where subscriptions go; without it they reach MockLink, which has no answer for them. */
+  subscriptions?: SubscriptionFeed;
 }
 
 export async function renderWithApp(element: ReactElement, options: RenderOptions = {}) {
@@ -60,7 +64,14 @@ export async function renderWithApp(element: ReactElement, options: RenderOption
     options.signedIn ? { refreshToken: 'rt_test', refreshTokenExpiresAt: new Date(Date.now() + 86_400_000).toISOString(), organizationId: 'org_test' } : null,
   );
   const session = new AuthSession({ endpoint: 'http://test.invalid/graphql', store, fetch: () => Promise.reject(new Error('no network in component tests')) });
-  const apollo = new ApolloClient({ link: new MockLink(options.mocks ?? []), cache: createCache() });
+  const http = new MockLink(options.mocks ?? []);
+  const link = options.subscriptions
+    ? split(({ query }) => {
+        const definition = getMainDefinition(query);
+        return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
+      }, options.subscriptions.link, http)
+    : http;
+  const apollo = new ApolloClient({ link, cache: createCache() });
   const client: PlatformClient = { apollo, reconnectRealtime: () => {} };
   const path = options.path ?? '/';
   const router = createMemoryRouter(

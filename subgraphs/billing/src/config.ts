@@ -24,6 +24,8 @@ export const billingEnvironment = withPlatformRules(
       PUBLIC_URL: z.string().url().default('http://localhost:4000'),
       /** Identity's subgraph URL, asked for the number of active members (seats). */
       IDENTITY_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
+      /** The usage subgraph's URL: its outbox feeds the API-points meter (`usage.recorded`). */
+      USAGE_URL: z.string().url().default('http://127.0.0.1:4004/graphql'),
       /** `sandbox` (offline, Stripe test cards) or `stripe`. Default: stripe when STRIPE_SECRET_KEY is set. */
       PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).optional(),
       STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
@@ -62,6 +64,8 @@ export interface BillingSettings {
   internalSigningSecret: string;
   publicUrl: string;
   identityUrl: string;
+  /** Where the usage subgraph answers; billing reads its counted API usage from there. */
+  usageUrl: string;
   provider:
     | { kind: 'sandbox' }
     | { kind: 'stripe'; secretKey: string; publishableKey: string; webhookSecret: string; apiUrl?: string };
@@ -83,6 +87,7 @@ export function billingSettings(env: Environment = process.env): { env: z.infer<
       internalSigningSecret: secrets.internalSigningSecret,
       publicUrl: parsed.PUBLIC_URL,
       identityUrl: parsed.IDENTITY_URL,
+      usageUrl: parsed.USAGE_URL,
       provider:
         kind === 'stripe'
           ? {

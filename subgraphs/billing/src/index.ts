@@ -34,6 +34,15 @@ export const billing = createSubgraph<BillingServices, BillingDeps>({
         await context.services.lifecycle.syncSeats();
       },
     },
+    {
+      // The API-points meter counts what the usage subgraph counted: the same cost, hour by hour.
+      name: 'billing.api-points',
+      source: 'usage',
+      types: ['usage.recorded'],
+      async handle(event, context) {
+        await context.services.usage.recordCounted(event);
+      },
+    },
   ],
   routes: {
     /** Stripe's webhooks, forwarded by the gateway with the raw body and its signature header. */
@@ -117,7 +126,7 @@ export async function startBilling(options: StartBillingOptions): Promise<Runnin
     settings.provider.kind === 'sandbox'
       ? await openSandboxDatabase({ ...runtime.database, migrations: { sqlite: sandboxSqlite, postgresql: sandboxPostgresql }, logger: options.logger })
       : undefined;
-  const subgraph = await startSubgraph(billing, { ...runtime, deps, eventSources: { identity: settings.identityUrl, ...runtime.eventSources } });
+  const subgraph = await startSubgraph(billing, { ...runtime, deps, eventSources: { identity: settings.identityUrl, usage: settings.usageUrl, ...runtime.eventSources } });
   deps.provider = createPaymentProvider(settings.provider, sandboxDb, { clock });
   await seedCatalog(subgraph.db.em);
   const scheduler = new BillingScheduler(subgraph, deps, options.logger);

@@ -1,4 +1,5 @@
 import { createSubgraph, HttpError } from '@platform/kit';
+import { isRole, type Role } from '@platform/schema';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { migrations as postgresql } from '../migrations/postgresql/index.ts';
 import { migrations as sqlite } from '../migrations/sqlite/index.ts';
@@ -41,6 +42,22 @@ export const identity = createSubgraph<IdentityServices, IdentityDeps>({
         throw new HttpError(400, 'BAD_REQUEST', "Send { organizationId: 'org_...' }.");
       }
       return context.services.members.billingFacts(organizationId);
+    },
+    /**
+     * Notifications asks here who its recipients are: `{ organizationId, userIds?, roles? }` ->
+     * `{ organizationName, members: [{ userId, email, name, role }] }`; with ids and roles, members matching either.
+     */
+    '/internal/organizations/members': async (body, context) => {
+      const { organizationId, userIds, roles } = (body ?? {}) as { organizationId?: unknown; userIds?: unknown; roles?: unknown };
+      if (typeof organizationId !== 'string' || !/^org_[0-9a-z]{1,64}$/.test(organizationId)) {
+        throw new HttpError(400, 'BAD_REQUEST', "Send { organizationId: 'org_...' }.");
+      }
+      const ids = (value: unknown, check: (item: string) => boolean): string[] | undefined | null =>
+        value === undefined ? undefined : Array.isArray(value) && value.length <= 1000 && value.every((item) => typeof item === 'string' && check(item)) ? (value as string[]) : null;
+      const userIdList = ids(userIds, (id) => id.length <= 64);
+      const roleList = ids(roles, isRole);
+      if (userIdList === null || roleList === null) throw new HttpError(400, 'BAD_REQUEST', "'userIds' and 'roles' must be lists (at most 1000) of user ids and role names.");
+      return context.services.members.directoryOf(organizationId, { userIds: userIdList, roles: roleList as Role[] | undefined });
     },
   },
 });

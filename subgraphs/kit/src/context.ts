@@ -4,6 +4,7 @@ import type { EntityManager } from './db/orm.ts';
 import { MailMessage, OutboxEvent, type MailAttachment } from './db/entities.ts';
 import { newId } from './ids.ts';
 import type { Infrastructure } from './infra.ts';
+import { recordLiveMessage } from './live.ts';
 import type { Logger } from './logger.ts';
 
 /** Per-request DataLoaders, made on first use and dropped with the request. */
@@ -73,8 +74,21 @@ export interface RequestContext {
   loaders: Loaders;
   /** Records a domain event in the outbox; it commits (or not) with the mutation. */
   emit(type: string, payload: Record<string, unknown>, organizationId?: string | null): void;
-  /** Queues a mail in the outbox; it commits (or not) with the mutation. */
-  sendMail(mail: MailRequest, organizationId?: string | null): void;
+  /** Queues a mail in the outbox; it commits (or not) with the mutation. Returns the mail's id (msg_...). */
+  sendMail(mail: MailRequest, organizationId?: string | null): string;
+  /**
+   * Records a live message for subscribers of `Subscription.<field>` (kit live.ts); it commits (or not)
+   * with the mutation. `data` is the field's value; `userIds` narrows the audience to those users
+   * (default: every subscriber of the organization); `organizationId` defaults to the caller's.
+   */
+  publish(field: string, data: Record<string, unknown>, options?: PublishOptions): void;
+}
+
+export interface PublishOptions {
+  /** Only these users receive it; default every subscriber of the organization. */
+  userIds?: readonly string[];
+  /** Default the caller's organization. */
+  organizationId?: string | null;
 }
 
 export interface ContextInput {
@@ -108,12 +122,18 @@ export function createRequestContext(input: ContextInput): RequestContext {
         }),
       );
     },
+    publish(field, data, options = {}) {
+      const liveOrganizationId = options.organizationId === undefined ? organizationId : options.organizationId;
+      if (!liveOrganizationId) throw new Error(`Live message '${field}' needs an organization; the caller has none.`);
+      recordLiveMessage(em, { field, organizationId: liveOrganizationId, userIds: options.userIds ?? null, data }, input.requestId);
+    },
     sendMail(mail, mailOrganizationId = organizationId) {
       const attachments = mail.attachments ?? [];
       checkAttachments(attachments);
+      const id = newId('msg');
       em.persist(
         em.create(MailMessage, {
-          id: newId('msg'),
+          id,
           organizationId: mailOrganizationId,
           to: mail.to,
           subject: mail.subject,
@@ -129,6 +149,7 @@ export function createRequestContext(input: ContextInput): RequestContext {
           failedAt: null,
         }),
       );
+      return id;
     },
   };
 }

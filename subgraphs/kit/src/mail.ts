@@ -1,7 +1,9 @@
 import { createTransport } from 'nodemailer';
 import { ConfigError, type PlatformEnvironment } from './config.ts';
 import type { MailAttachment } from './db/entities.ts';
+import { createInternalClient, InternalCallError } from './internal-client.ts';
 import type { Logger } from './logger.ts';
+import { ANONYMOUS } from '@platform/schema';
 
 /** One mail as the relay hands it to a transport. */
 export interface OutgoingMail {
@@ -13,11 +15,15 @@ export interface OutgoingMail {
   html: string | null;
   attachments: MailAttachment[];
   kind: string;
+  /** The organization the mail was sent for, when it was. */
+  organizationId: string | null;
+  /** The subgraph that sent it: identity, billing, notifications. */
+  source: string;
 }
 
 /** How mail leaves the platform. The outbox relay calls it, never a request. */
 export interface MailTransport {
-  readonly kind: 'outbox' | 'smtp';
+  readonly kind: 'outbox' | 'smtp' | 'local-mailbox';
   /** Delivers one mail, or rejects with a MailDeliveryError; the relay retries later. */
   send(mail: OutgoingMail, log: Logger): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +51,65 @@ export function createOutboxTransport(): MailTransport {
         { mailId: mail.id, to: mail.to, subject: mail.subject, kind: mail.kind, attachments: mail.attachments.length },
         'mail delivered to the local outbox',
       );
+    },
+    async close() {},
+  };
+}
+
+/** The signed route of the notifications subgraph that keeps the local mailbox. */
+export const LOCAL_MAILBOX_ROUTE = '/internal/mailbox/deliver';
+
+export interface LocalMailboxTransport extends MailTransport {
+  /** Where the mailbox is (the notifications subgraph's URL), once it is up; mail waits for it until then. */
+  connect(url: string): void;
+}
+
+/**
+ * The embedded default's local mailbox: each mail goes, signed, to the notifications subgraph, which
+ * keeps it for the web app to show (attachments by name only). Like the outbox transport it logs a
+ * line without the body. Until the mailbox is connected, or while it cannot be reached, delivery
+ * fails and the relay retries, so nothing is lost.
+ */
+export function createLocalMailboxTransport(options: { signingSecret: string; waitMs?: number }): LocalMailboxTransport {
+  const client = createInternalClient({ secret: options.signingSecret, userAgent: 'mail-relay' });
+  let target: string | null = null;
+  let connected: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (connected = resolve));
+  return {
+    kind: 'local-mailbox',
+    connect(url) {
+      target = url;
+      connected();
+    },
+    async send(mail, log) {
+      if (!target) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([ready, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.waitMs ?? 10_000)))]);
+        clearTimeout(timer);
+      }
+      if (!target) throw new MailDeliveryError('EUNAVAILABLE', 'EUNAVAILABLE: the local mailbox is not running yet');
+      try {
+        await client.post(
+          target,
+          LOCAL_MAILBOX_ROUTE,
+          {
+            mailId: mail.id,
+            organizationId: mail.organizationId,
+            source: mail.source,
+            kind: mail.kind,
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            attachments: mail.attachments.map((attachment) => attachment.filename),
+          },
+          { principal: ANONYMOUS, requestId: `mail-${mail.id}` },
+        );
+      } catch (error) {
+        const reason = error instanceof InternalCallError ? error.reason : 'UNREACHABLE';
+        throw new MailDeliveryError('EMAILBOX', `EMAILBOX: the local mailbox did not take the mail (${reason})`);
+      }
+      log.info({ mailId: mail.id, to: mail.to, subject: mail.subject, kind: mail.kind, attachments: mail.attachments.length }, 'mail delivered to the local mailbox');
     },
     async close() {},
   };

@@ -1,6 +1,7 @@
 import type { Database } from './db/orm.ts';
 import { MailMessage, OutboxEvent } from './db/entities.ts';
 import type { Infrastructure } from './infra.ts';
+import { isLiveEventType, liveChannel, liveMessageOf } from './live.ts';
 import type { Logger } from './logger.ts';
 import { createOutboxTransport, MailDeliveryError, type MailTransport, type OutgoingMail } from './mail.ts';
 
@@ -85,7 +86,8 @@ async function forEachConcurrently<Item>(items: readonly Item[], concurrency: nu
 }
 
 /**
- * Moves what mutations committed to the outbox onward: events to the event bus, mail to its transport.
+ * Moves what mutations committed to the outbox onward: events to the event bus, live messages to their
+ * organization's live channel (kit live.ts; their rows are deleted once published), mail to its transport.
  * Two independent loops, so a slow mail server never holds up events. Events are at least once: a
  * crash after publishing and before marking republishes, and consumers dedupe by event id. Mail is
  * at least once too (the Message-ID is the mail's id), and a failed delivery is retried with a
@@ -97,7 +99,14 @@ export function startOutboxRelay({ source, db, infra, logger, intervalMs = 250, 
   async function publishEvents(): Promise<void> {
     const em = db.em.fork();
     const events = await em.find(OutboxEvent, { publishedAt: null }, { orderBy: { id: 'asc' }, limit: 200 });
+    const publishedLive: string[] = [];
     for (const event of events) {
+      if (isLiveEventType(event.type)) {
+        const live = liveMessageOf(event);
+        await infra.pubsub.publish(liveChannel(live.organizationId), JSON.stringify(live));
+        publishedLive.push(event.id);
+        continue;
+      }
       const message: DomainEvent = {
         id: event.id,
         type: event.type,
@@ -110,7 +119,9 @@ export function startOutboxRelay({ source, db, infra, logger, intervalMs = 250, 
       await infra.pubsub.publish(EVENTS_CHANNEL, JSON.stringify(message));
       event.publishedAt = new Date();
     }
-    if (events.length > 0) await em.flush();
+    if (events.length > publishedLive.length) await em.flush();
+    // A live message is for whoever listens now: nothing reads it later, so its row goes once it is out.
+    if (publishedLive.length > 0) await em.nativeDelete(OutboxEvent, { id: { $in: publishedLive } });
   }
 
   const dueAt = (now: Date) => ({ sentAt: null, failedAt: null, $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] });
@@ -130,6 +141,8 @@ export function startOutboxRelay({ source, db, infra, logger, intervalMs = 250, 
       html: mail.html ?? null,
       attachments: mail.attachments ?? [],
       kind: mail.kind,
+      organizationId: mail.organizationId ?? null,
+      source,
     };
     try {
       await transport.send(outgoing, logger);

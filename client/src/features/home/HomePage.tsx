@@ -36,12 +36,16 @@ export default function HomePage() {
       <section className="card" aria-labelledby="home-shortcuts">
         <h2 id="home-shortcuts">{t('home:shortcuts')}</h2>
         <ul className="shortcut-list">
-          {shortcuts.map((page) => (
-            <li key={page.path}>
-              <Link to={`/${page.path}`}>{t(`nav:${page.label}`)}</Link>
-              <span>{t(`home:about.${page.label}`)}</span>
-            </li>
-          ))}
+          {shortcuts.map((page) => {
+            const entry = (
+              <li key={page.path}>
+                <Link to={`/${page.path}`}>{t(`nav:${page.label}`)}</Link>
+                <span>{t(`home:about.${page.label}`)}</span>
+              </li>
+            );
+            const Gate = page.menuGate;
+            return Gate ? <Gate key={page.path}>{entry}</Gate> : entry;
+          })}
         </ul>
       </section>
     </>

@@ -1,5 +1,5 @@
 import { raw } from '@mikro-orm/core';
-import { DomainService, HttpError, newId } from '@platform/kit';
+import { DomainService, HttpError, newId, type DomainEvent } from '@platform/kit';
 import { UsageRecord, type MeterName } from '../entities/index.ts';
 import type { BillingDeps } from './support.ts';
 
@@ -25,6 +25,21 @@ export class UsageService extends DomainService<BillingDeps> {
     });
     await this.em.flush();
     return { recorded: true };
+  }
+
+  /**
+   * Meters the cost the usage subgraph counted from one gateway batch (its `usage.recorded` event): one
+   * record per hour, keyed by the event, so the meter and the usage pages add up the same numbers.
+   */
+  async recordCounted(event: DomainEvent): Promise<void> {
+    const hours = (event.payload as { hours?: unknown }).hours;
+    if (!Array.isArray(hours)) throw new Error(`usage.recorded event ${event.id} carries no hours`);
+    for (const entry of hours as { hour?: unknown; cost?: unknown }[]) {
+      const recordedAt = new Date(typeof entry.hour === 'string' ? entry.hour : Number.NaN);
+      if (Number.isNaN(recordedAt.getTime()) || typeof entry.cost !== 'number') throw new Error(`usage.recorded event ${event.id} has a malformed hour`);
+      if (entry.cost === 0) continue;
+      await this.record({ meter: 'api_points', quantity: entry.cost, idempotencyKey: `usage:${event.id}:${recordedAt.getTime() / 3_600_000}`, recordedAt });
+    }
   }
 
   /** Usage of a meter from `start` (inclusive) to `end` (exclusive). */

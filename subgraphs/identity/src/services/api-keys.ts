@@ -3,7 +3,7 @@ import { isPermission, isRole, ROLE_PERMISSIONS, type Permission, type Principal
 import { z } from 'zod';
 import { ApiKey, Membership, Organization, User } from '../entities/index.ts';
 import { CLIENT_NAME } from './persisted-operations.ts';
-import { actingUserId, requireAuthenticated, sha256, type IdentityDeps } from './support.ts';
+import { actingUserId, actorIdOf, requireAuthenticated, sha256, type IdentityDeps } from './support.ts';
 
 export const API_KEY_PREFIX = 'sk_';
 const DEFAULT_PERMISSIONS: Permission[] = ['organization.read'];
@@ -66,7 +66,7 @@ export class ApiKeyService extends DomainService<IdentityDeps> {
       expiresAt: expiresAt ?? null,
       revokedAt: null,
     });
-    this.context.emit('api_key.created', { apiKeyId: apiKey.id, name, permissions, clientName: apiKey.clientName, safelist: apiKey.safelist });
+    this.context.emit('api_key.created', { apiKeyId: apiKey.id, name, permissions, actorId: actorIdOf(this.context), clientName: apiKey.clientName, safelist: apiKey.safelist });
     return { apiKey, secret };
   }
 

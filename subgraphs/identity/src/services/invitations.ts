@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Invitation, Membership, Organization, User } from '../entities/index.ts';
 import { AccountService, emailRule, passwordRule, personNameRule } from './accounts.ts';
 import { roleOf, SessionService, type IssuedSession } from './sessions.ts';
-import { actingUserId, normalizeEmail, requireAuthenticated, sha256, type IdentityDeps } from './support.ts';
+import { actingUserId, actorIdOf, normalizeEmail, requireAuthenticated, sha256, type IdentityDeps } from './support.ts';
 
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'REVOKED' | 'EXPIRED';
 
@@ -64,7 +64,7 @@ export class InvitationService extends DomainService<IdentityDeps> {
       text: `You have been invited to join ${organization.name} as ${role.replace('_', ' ')}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires on ${invitation.expiresAt.toUTCString()}.`,
       kind: 'invitation',
     });
-    this.context.emit('invitation.created', { invitationId: invitation.id, email, role });
+    this.context.emit('invitation.created', { invitationId: invitation.id, email, role, actorId: actorIdOf(this.context) });
     return { invitation };
   }
 

@@ -1,7 +1,7 @@
 import { DomainService, paginate, revocations, UserInputError, type Connection, type PageArguments, type RequestContext } from '@platform/kit';
 import { isRole, type Role } from '@platform/schema';
 import { Membership, Organization } from '../entities/index.ts';
-import { requireAuthenticated, type IdentityDeps } from './support.ts';
+import { actorIdOf, requireAuthenticated, type IdentityDeps } from './support.ts';
 
 function callerRole(context: RequestContext): Role | null {
   return context.principal.kind === 'user' ? context.principal.role : null;
@@ -47,6 +47,36 @@ export class MemberService extends DomainService<IdentityDeps> {
     return { name: organization?.name ?? '', activeMembers, ownerEmails: owners.map((owner) => owner.user.getEntity().email) };
   }
 
+  /**
+   * The members of a named organization with their email, name and role (all of them, or those with the
+   * given ids or roles): who notifications reaches. Asked by notifications for one organization, so
+   * the tenant filter is off for exactly these lookups.
+   */
+  async directoryOf(
+    organizationId: string,
+    filter: { userIds?: readonly string[]; roles?: readonly Role[] } = {},
+  ): Promise<{ organizationName: string; members: { userId: string; email: string; name: string; role: Role }[] }> {
+    const across = { filters: { tenant: false } } as const;
+    const narrowed = filter.userIds !== undefined || filter.roles !== undefined;
+    const either = [
+      ...(filter.userIds?.length ? [{ user: { $in: [...filter.userIds] } }] : []),
+      ...(filter.roles?.length ? [{ role: { $in: [...filter.roles] } }] : []),
+    ];
+    const [organization, memberships] = await Promise.all([
+      this.context.em.findOne(Organization, { id: organizationId }, across),
+      narrowed && either.length === 0
+        ? Promise.resolve([])
+        : this.context.em.find(Membership, { organization: organizationId, ...(narrowed ? { $or: either } : {}) }, { ...across, populate: ['user'], orderBy: { createdAt: 'asc' } }),
+    ]);
+    return {
+      organizationName: organization?.name ?? '',
+      members: memberships.map((membership) => {
+        const user = membership.user.getEntity();
+        return { userId: user.id, email: user.email, name: user.name, role: membership.role as Role };
+      }),
+    };
+  }
+
   async isLastOwner(membership: Membership): Promise<boolean> {
     return membership.role === 'owner' && (await this.ownerCount()) <= 1;
   }
@@ -75,7 +105,7 @@ export class MemberService extends DomainService<IdentityDeps> {
     }
     const previousRole = membership.role;
     membership.role = input.role;
-    this.context.emit('member.role_changed', { memberId: membership.id, userId: membership.user.id, from: previousRole, to: input.role });
+    this.context.emit('member.role_changed', { memberId: membership.id, userId: membership.user.id, from: previousRole, to: input.role, actorId: actorIdOf(this.context) });
     await this.revokeTokens(membership);
     return { member: membership };
   }
@@ -88,7 +118,9 @@ export class MemberService extends DomainService<IdentityDeps> {
       throw UserInputError.of('LAST_OWNER', 'This is the organization\'s only owner and cannot be removed. Make someone else an owner first.', ['input', 'id']);
     }
     this.context.em.remove(membership);
-    this.context.emit('member.removed', { memberId: membership.id, userId: membership.user.id, role: membership.role });
+    const removed = membership.user.getEntity();
+    // The removed person is no longer a member, so the event carries how to reach them.
+    this.context.emit('member.removed', { memberId: membership.id, userId: removed.id, role: membership.role, email: removed.email, name: removed.name, actorId: actorIdOf(this.context) });
     await this.revokeTokens(membership);
     return { removedMemberId: membership.id };
   }

@@ -31,6 +31,11 @@ export function requireAuthenticated(context: RequestContext): AuthenticatedPrin
   return context.principal;
 }
 
+/** The person who did something, as events name them (`actorId`): null for API keys and the platform. */
+export function actorIdOf(context: RequestContext): string | null {
+  return context.principal.kind === 'user' ? context.principal.userId : null;
+}
+
 /** The user on whose behalf the caller acts: the user, or the creator of the API key. */
 export function actingUserId(principal: AuthenticatedPrincipal): string {
   if (principal.kind === 'user') return principal.userId;
