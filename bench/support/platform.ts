@@ -41,6 +41,8 @@ export async function startBenchPlatform(options: { seedDemo: boolean; onQuery?:
     ACCESS_TOKEN_SECRET: randomBytes(32).toString('base64url'),
     // The load measures what pricing and limiting cost per request, with buckets too big to ever refuse.
     RATE_LIMIT_BURST_SECONDS: '100000000',
+    // BENCH_USAGE_RECORDING=false separates what recording costs from what pricing and limiting cost.
+    USAGE_RECORDING: process.env.BENCH_USAGE_RECORDING ?? 'true',
   };
   const gateway = gatewaySettings(env).settings;
   const identity = identitySettings(env).settings;
