@@ -106,8 +106,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   });
   usage.setBillingUrl(billing.subgraph.url);
   const notifications = await startNotifications({
-    settings: { ...options.notifications, identityUrl: identitySubgraph.url, billingUrl: billing.subgraph.url },
-    eventSources: { identity: identitySubgraph.url, billing: billing.subgraph.url },
+    settings: { ...options.notifications, identityUrl: identitySubgraph.url, billingUrl: billing.subgraph.url, usageUrl: usage.subgraph.url },
+    eventSources: { identity: identitySubgraph.url, billing: billing.subgraph.url, usage: usage.subgraph.url },
     clock: options.notificationsClock,
     work: options.notificationsWork,
     localMailbox: localMailbox !== undefined,

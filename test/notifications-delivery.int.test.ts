@@ -220,7 +220,7 @@ describe('a crash between the commit and the send', () => {
     const { settings } = notificationsSettings({ NODE_ENV: 'test', DATA_DIR: dataDir, INTERNAL_SIGNING_SECRET: secret, ACCESS_TOKEN_SECRET: secret, PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true' });
     return startNotifications({
       settings: { ...settings, identityUrl: platform.identity.url, billingUrl: platform.platform.billing.subgraph.url },
-      eventSources: { identity: platform.identity.url, billing: platform.platform.billing.subgraph.url },
+      eventSources: { identity: platform.identity.url, billing: platform.platform.billing.subgraph.url, usage: platform.platform.usage.subgraph.url },
       logger: createLogger({ service: 'test', level: backing.logLevel }),
       infra: platform.platform.infra,
       signingSecret: secret,

@@ -146,6 +146,34 @@ describe('billing events', () => {
   });
 });
 
+describe('usage events', () => {
+  it("tell those who read usage when the month's quota is 80% and then 100% used, in their language", async () => {
+    const owner = await given(platform).owner();
+    const analyst = await given(platform).member(owner, 'ANALYST');
+    const member = await given(platform).member(owner, 'MEMBER');
+    await notificationsOf(platform, analyst).settings({ locale: 'de' });
+    await settle(platform);
+    const em = platform.platform.usage.subgraph.db.em.fork();
+    for (const [type, threshold, used] of [['usage.quota_warning', 80, 8_000], ['usage.quota_exceeded', 100, 10_250]] as const) {
+      const payload = { alertId: newId('qal'), month: '2031-03', threshold, plan: 'free', quota: 10_000, used };
+      em.persist(em.create(OutboxEvent, { id: newId('evt'), type, organizationId: owner.organizationId, payload, requestId: null, occurredAt: new Date(), publishedAt: null }));
+    }
+    await em.flush();
+    await platform.platform.usage.subgraph.flushOutbox();
+    await settle(platform);
+    const ownerInbox = await notificationsOf(platform, owner).inbox({ category: 'BILLING' });
+    // Both were made in the same moment: their order in the inbox is not the point here.
+    expect(ownerInbox.map((notification) => notification.kind).sort()).toEqual(['usage.quota_exceeded', 'usage.quota_warning']);
+    const warning = ownerInbox.find((notification) => notification.kind === 'usage.quota_warning')!;
+    expect(warning).toMatchObject({ title: `${await orgName(owner)} used 80% of this month's API quota`, link: '/usage' });
+    expect(warning.body).toContain('8,000 of 10,000 API points are used this month on the free plan.');
+    const exceeded = (await notificationsOf(platform, analyst).inbox({ category: 'BILLING' })).find((notification) => notification.kind === 'usage.quota_exceeded');
+    expect(exceeded!.title).toBe(`${await orgName(owner)} hat das API-Kontingent dieses Monats aufgebraucht`);
+    expect(exceeded!.body).toContain('10.250 von 10.000 API-Punkten');
+    expect(await kindsOf(member)).toEqual([]);
+  });
+});
+
 async function orgName(owner: SignedIn): Promise<string> {
   return dataOf(await platform.graphql<any>('{ viewer { organization { name } } }', {}, { token: owner.accessToken })).viewer.organization.name;
 }

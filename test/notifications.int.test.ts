@@ -165,6 +165,13 @@ describe('the inbox', () => {
     await live.stop();
   });
 
+  it('marks every unseen notification seen at once, leaving them unread', async () => {
+    const { api } = await inboxOf(3);
+    expect(await api.counts()).toEqual({ unread: 3, unseen: 3 });
+    expect((await api.call<any>(notificationDocuments.markAllSeen, {})).notificationMarkAllSeen).toEqual({ updated: 3, counts: { unread: 3, unseen: 0 }, userErrors: [] });
+    expect((await api.call<any>(notificationDocuments.markAllSeen, {})).notificationMarkAllSeen).toEqual({ updated: 0, counts: { unread: 3, unseen: 0 }, userErrors: [] });
+  });
+
   it('applies nothing when any id is unknown, someone else\'s or beyond 100', async () => {
     const { owner, api, ids } = await inboxOf(1);
     const others = await notificationsOf(platform, owner).inbox();

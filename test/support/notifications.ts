@@ -18,6 +18,7 @@ export const notificationDocuments = {
   markUnread: `mutation($input: NotificationIdsInput!) { notificationMarkUnread(input: $input) { updated ${COUNTS} ${USER_ERRORS} } }`,
   markSeen: `mutation($input: NotificationIdsInput!) { notificationMarkSeen(input: $input) { updated ${COUNTS} ${USER_ERRORS} } }`,
   markAllRead: `mutation($input: NotificationMarkAllReadInput) { notificationMarkAllRead(input: $input) { updated ${COUNTS} ${USER_ERRORS} } }`,
+  markAllSeen: `mutation($input: NotificationMarkAllSeenInput) { notificationMarkAllSeen(input: $input) { updated ${COUNTS} ${USER_ERRORS} } }`,
   archive: `mutation($input: NotificationIdsInput!) { notificationArchive(input: $input) { updated ${COUNTS} ${USER_ERRORS} } }`,
   unarchive: `mutation($input: NotificationIdsInput!) { notificationUnarchive(input: $input) { updated ${COUNTS} ${USER_ERRORS} } }`,
   snooze: `mutation($input: NotificationSnoozeInput!) { notificationSnooze(input: $input) { updated ${COUNTS} ${USER_ERRORS} } }`,

@@ -15,6 +15,8 @@ export const notificationsEnvironment = withPlatformRules(
       IDENTITY_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
       /** Billing's subgraph URL: its outbox feeds the billing notifications. */
       BILLING_URL: z.string().url().default('http://127.0.0.1:4002/graphql'),
+      /** The usage subgraph's URL: its outbox feeds the quota notifications. */
+      USAGE_URL: z.string().url().default('http://127.0.0.1:4004/graphql'),
       /** The VAPID key pair browsers check push messages against (`npx web-push generate-vapid-keys`). Required in production. */
       VAPID_PUBLIC_KEY: base64url.optional(),
       VAPID_PRIVATE_KEY: base64url.optional(),
@@ -50,6 +52,7 @@ export interface NotificationsSettings {
   publicUrl: string;
   identityUrl: string;
   billingUrl: string;
+  usageUrl: string;
   push: {
     /** Null in the embedded default: a pair is generated once and kept, encrypted, in the database. */
     vapid: { publicKey: string; privateKey: string } | null;
@@ -77,6 +80,7 @@ export function notificationsSettings(env: Environment = process.env): { env: z.
       publicUrl: parsed.PUBLIC_URL.replace(/\/$/, ''),
       identityUrl: parsed.IDENTITY_URL,
       billingUrl: parsed.BILLING_URL,
+      usageUrl: parsed.USAGE_URL,
       push: {
         vapid: parsed.VAPID_PUBLIC_KEY && parsed.VAPID_PRIVATE_KEY ? { publicKey: parsed.VAPID_PUBLIC_KEY, privateKey: parsed.VAPID_PRIVATE_KEY } : null,
         subject: parsed.VAPID_SUBJECT ?? mailtoOf(parsed.MAIL_FROM),

@@ -8,7 +8,7 @@ import type { NotificationsSettings } from './config.ts';
 import { entities } from './entities/index.ts';
 import { createIdentityDirectory, type IdentityDirectory } from './identity-client.ts';
 import { createPushSender, resolveVapidKeys } from './push-sender.ts';
-import { eventTypesOf } from './registry.ts';
+import { EVENT_SOURCES, eventTypesOf } from './registry.ts';
 import type { NotificationsContext } from './resolvers/context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createSecretBox } from './secret-box.ts';
@@ -35,7 +35,7 @@ const mailboxDelivery = z.object({
 });
 
 /** Identity's and billing's events that become notifications, each source read through its own cursor. */
-export const notificationConsumers: EventConsumer<NotificationsServices, NotificationsDeps>[] = (['identity', 'billing'] as const).map((source) => ({
+export const notificationConsumers: EventConsumer<NotificationsServices, NotificationsDeps>[] = EVENT_SOURCES.map((source) => ({
   name: `notifications.${source}`,
   source,
   types: eventTypesOf(source),
@@ -98,7 +98,7 @@ export async function startNotifications(options: StartNotificationsOptions): Pr
   const subgraph = await startSubgraph(notifications, {
     ...runtime,
     deps,
-    eventSources: runtime.eventSources ?? { identity: settings.identityUrl, billing: settings.billingUrl },
+    eventSources: runtime.eventSources ?? { identity: settings.identityUrl, billing: settings.billingUrl, usage: settings.usageUrl },
   });
   const vapid = await resolveVapidKeys(subgraph.db.em.fork(), settings.push.vapid, createSecretBox(settings.internalSigningSecret, 'vapid-private-key'));
   deps.push = createPushSender({ ...vapid, subject: settings.push.subject, agent: pushAgent });

@@ -12,6 +12,10 @@ export type Audience =
   /** Chosen by the sender (announcements). */
   | { to: 'chosen' };
 
+/** The subgraphs whose domain events make notifications. */
+export const EVENT_SOURCES = ['identity', 'billing', 'usage'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
 export interface AudienceRule {
   audience: Audience;
   /** Channels this audience may get at all; default every channel of the kind. */
@@ -29,11 +33,12 @@ export interface NotificationKind {
   /** Where in the web app it leads. */
   link: string | null;
   /** The domain event that makes it (`<subgraph>:<type>`); none for announcements. */
-  event: { source: 'identity' | 'billing'; type: string } | null;
+  event: { source: EventSource; type: string } | null;
   recipients: readonly AudienceRule[];
 }
 
 const billingManagers: AudienceRule = { audience: { to: 'permission', permission: 'billing.manage' } };
+const usageReaders: AudienceRule = { audience: { to: 'permission', permission: 'analytics.read' } };
 
 /**
  * Every kind of notification the platform sends. Adding a kind: an entry here, its texts in
@@ -154,6 +159,26 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
     event: { source: 'billing', type: 'subscription.canceled' },
     recipients: [billingManagers],
   },
+  {
+    key: 'usage.quota_warning',
+    category: 'billing',
+    description: "The organization used 80% of the month's API quota.",
+    critical: false,
+    defaultChannels: ['in_app', 'email'],
+    link: '/usage',
+    event: { source: 'usage', type: 'usage.quota_warning' },
+    recipients: [usageReaders],
+  },
+  {
+    key: 'usage.quota_exceeded',
+    category: 'billing',
+    description: "The organization used all of the month's API quota.",
+    critical: false,
+    defaultChannels: ['in_app', 'email', 'push'],
+    link: '/usage',
+    event: { source: 'usage', type: 'usage.quota_exceeded' },
+    recipients: [usageReaders],
+  },
 ];
 
 const byKey = new Map(NOTIFICATION_KINDS.map((kind) => [kind.key, kind]));
@@ -168,7 +193,7 @@ export function kindsForEvent(source: string, type: string): NotificationKind[] 
 }
 
 /** The event types of `source` that some kind is made from: what a consumer subscribes to. */
-export function eventTypesOf(source: 'identity' | 'billing'): string[] {
+export function eventTypesOf(source: EventSource): string[] {
   return [...new Set(NOTIFICATION_KINDS.flatMap((kind) => (kind.event?.source === source ? [kind.event.type] : [])))];
 }
 

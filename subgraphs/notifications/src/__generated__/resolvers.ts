@@ -89,6 +89,8 @@ export type Mutation = {
   notificationMarkAllRead: NotificationBulkPayload;
   /** Marks notifications seen: the bell's badge counts only unseen ones. */
   notificationMarkSeen: NotificationBulkPayload;
+  /** Marks every unseen notification of the inbox seen, as opening the bell does. */
+  notificationMarkAllSeen: NotificationBulkPayload;
   /** Moves notifications out of the inbox. */
   notificationArchive: NotificationBulkPayload;
   /** Brings archived notifications back to the inbox. */
@@ -129,6 +131,11 @@ export type MutationNotificationMarkAllReadArgs = {
 
 export type MutationNotificationMarkSeenArgs = {
   input: NotificationIdsInput;
+};
+
+
+export type MutationNotificationMarkAllSeenArgs = {
+  input?: InputMaybe<NotificationMarkAllSeenInput>;
 };
 
 
@@ -396,6 +403,10 @@ export type NotificationMarkAllReadInput = {
   category?: InputMaybe<NotificationCategory>;
 };
 
+export type NotificationMarkAllSeenInput = {
+  category?: InputMaybe<NotificationCategory>;
+};
+
 export type NotificationSnoozeInput = {
   ids: Array<Scalars['ID']['input']>;
   until: Scalars['DateTime']['input'];
@@ -621,6 +632,7 @@ export type ResolversTypes = ResolversObject<{
   User: ResolverTypeWrapper<UserReference>;
   NotificationIdsInput: NotificationIdsInput;
   NotificationMarkAllReadInput: NotificationMarkAllReadInput;
+  NotificationMarkAllSeenInput: NotificationMarkAllSeenInput;
   NotificationSnoozeInput: NotificationSnoozeInput;
   AnnouncementRole: AnnouncementRole;
   NotificationSendInput: NotificationSendInput;
@@ -677,6 +689,7 @@ export type ResolversParentTypes = ResolversObject<{
   User: UserReference;
   NotificationIdsInput: NotificationIdsInput;
   NotificationMarkAllReadInput: NotificationMarkAllReadInput;
+  NotificationMarkAllSeenInput: NotificationMarkAllSeenInput;
   NotificationSnoozeInput: NotificationSnoozeInput;
   NotificationSendInput: NotificationSendInput;
   NotificationPreferenceSetInput: NotificationPreferenceSetInput;
@@ -847,6 +860,7 @@ export type MutationResolvers<ContextType = NotificationsContext, ParentType ext
   notificationMarkUnread?: Resolver<ResolversTypes['NotificationBulkPayload'], ParentType, ContextType, RequireFields<MutationNotificationMarkUnreadArgs, 'input'>>;
   notificationMarkAllRead?: Resolver<ResolversTypes['NotificationBulkPayload'], ParentType, ContextType, Partial<MutationNotificationMarkAllReadArgs>>;
   notificationMarkSeen?: Resolver<ResolversTypes['NotificationBulkPayload'], ParentType, ContextType, RequireFields<MutationNotificationMarkSeenArgs, 'input'>>;
+  notificationMarkAllSeen?: Resolver<ResolversTypes['NotificationBulkPayload'], ParentType, ContextType, Partial<MutationNotificationMarkAllSeenArgs>>;
   notificationArchive?: Resolver<ResolversTypes['NotificationBulkPayload'], ParentType, ContextType, RequireFields<MutationNotificationArchiveArgs, 'input'>>;
   notificationUnarchive?: Resolver<ResolversTypes['NotificationBulkPayload'], ParentType, ContextType, RequireFields<MutationNotificationUnarchiveArgs, 'input'>>;
   notificationSnooze?: Resolver<ResolversTypes['NotificationBulkPayload'], ParentType, ContextType, RequireFields<MutationNotificationSnoozeArgs, 'input'>>;

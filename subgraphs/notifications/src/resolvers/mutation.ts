@@ -31,6 +31,9 @@ export const Mutation = {
   notificationMarkAllRead: bulk((context: NotificationsContext, input: Types.NotificationMarkAllReadInput) =>
     context.services.inbox.markAllRead(input.category ? fromEnum<NotificationCategory>(input.category) : null),
   ),
+  notificationMarkAllSeen: bulk((context: NotificationsContext, input: Types.NotificationMarkAllSeenInput) =>
+    context.services.inbox.markAllSeen(input.category ? fromEnum<NotificationCategory>(input.category) : null),
+  ),
   notificationSnooze: bulk((context: NotificationsContext, input: Types.NotificationSnoozeInput) => context.services.inbox.snooze(input.ids, input.until)),
   notificationSend: mutation((context: NotificationsContext, input: Types.NotificationSendInput) => context.services.announcements.send(input)),
   notificationPreferenceSet: mutation((context: NotificationsContext, input: Types.NotificationPreferenceSetInput) => context.services.preferences.set(setting(input))),

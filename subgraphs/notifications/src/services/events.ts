@@ -41,6 +41,9 @@ function varsOf(event: DomainEvent, locale: Locale, people: { organizationName: 
     nextAttempt: date(p.nextPaymentAttemptAt),
     trialEnd: date(p.trialEnd),
     plan: str(p.plan),
+    threshold: num(p.threshold),
+    quotaUsed: num(p.used) !== null ? new Intl.NumberFormat(locale).format(p.used as number) : null,
+    quota: num(p.quota) !== null ? new Intl.NumberFormat(locale).format(p.quota as number) : null,
   };
 }
 

@@ -157,6 +157,13 @@ export class InboxService extends DomainService<NotificationsDeps> {
     return { updated, counts: await this.settle(updated) };
   }
 
+  /** Marks every unseen notification of the inbox seen: the bell's badge goes back to zero. */
+  async markAllSeen(category: NotificationCategory | null | undefined): Promise<{ updated: number; counts: Counts }> {
+    const userId = requireUser(this.context);
+    const updated = await this.em.nativeUpdate(Notification, { userId, seenAt: null, ...IN_INBOX, ...(category ? { category } : {}) }, { seenAt: this.now });
+    return { updated, counts: await this.settle(updated) };
+  }
+
   /** Flushes the changes and, when something changed, publishes the caller's new counts. */
   private async settle(updated: number): Promise<Counts> {
     const userId = requireUser(this.context);

@@ -77,6 +77,14 @@ const en: { layout: LayoutTexts; kinds: Record<string, KindTexts> } = {
       title: (v) => `The ${text(v.plan)} subscription was canceled`,
       body: (v) => `The ${text(v.plan)} subscription of ${text(v.organizationName)} has ended. You can subscribe again at any time on the billing page.`,
     },
+    'usage.quota_warning': {
+      title: (v) => `${text(v.organizationName)} used ${text(v.threshold)}% of this month's API quota`,
+      body: (v) => `${text(v.quotaUsed)} of ${text(v.quota)} API points are used this month on the ${text(v.plan)} plan. Calls beyond the quota are billed, or refused on plans without overage: see the usage page.`,
+    },
+    'usage.quota_exceeded': {
+      title: (v) => `${text(v.organizationName)} used all of this month's API quota`,
+      body: (v) => `${text(v.quotaUsed)} of ${text(v.quota)} API points are used this month on the ${text(v.plan)} plan. See the usage page, or choose a larger plan on the billing page.`,
+    },
   },
 };
 
@@ -135,6 +143,14 @@ const de: typeof en = {
     'subscription.canceled': {
       title: (v) => `Das Abonnement ${text(v.plan)} wurde gekündigt`,
       body: (v) => `Das Abonnement ${text(v.plan)} von ${text(v.organizationName)} ist beendet. Sie können jederzeit auf der Abrechnungsseite erneut abonnieren.`,
+    },
+    'usage.quota_warning': {
+      title: (v) => `${text(v.organizationName)} hat ${text(v.threshold)} % des API-Kontingents dieses Monats verbraucht`,
+      body: (v) => `${text(v.quotaUsed)} von ${text(v.quota)} API-Punkten sind in diesem Monat im Tarif ${text(v.plan)} verbraucht. Aufrufe über das Kontingent hinaus werden berechnet oder, in Tarifen ohne Mehrverbrauch, abgelehnt: siehe die Nutzungsseite.`,
+    },
+    'usage.quota_exceeded': {
+      title: (v) => `${text(v.organizationName)} hat das API-Kontingent dieses Monats aufgebraucht`,
+      body: (v) => `${text(v.quotaUsed)} von ${text(v.quota)} API-Punkten sind in diesem Monat im Tarif ${text(v.plan)} verbraucht. Siehe die Nutzungsseite, oder wählen Sie auf der Abrechnungsseite einen größeren Tarif.`,
     },
   },
 };
