@@ -87,6 +87,20 @@ describe('publishing an app\'s operations', () => {
     expect(operations.map((entry) => entry.id)).toContain(sha256(VIEWER_ROLE));
   });
 
+  it('reads one key of the organization by id, with its app’s operations; another organization’s key is not found', async () => {
+    const owner = await given(platform).owner();
+    await publish(owner, 'one-key-app', [operation(VIEWER_ROLE)]);
+    const key = await apiKey(owner, { clientName: 'one-key-app', safelist: true });
+    const QUERY = 'query ($id: ID!) { apiKey(id: $id) { id clientName safelist publishedOperations(first: 5) { nodes { id operationName } } } }';
+    const read = dataOf(
+      await platform.graphql<{ apiKey: { id: string; clientName: string; safelist: boolean; publishedOperations: { nodes: { id: string }[] } } | null }>(QUERY, { id: key.id }, { token: owner.accessToken }),
+    );
+    expect(read.apiKey).toMatchObject({ id: key.id, clientName: 'one-key-app', safelist: true, publishedOperations: { nodes: [{ id: sha256(VIEWER_ROLE) }] } });
+
+    const stranger = await given(platform).owner();
+    expect(dataOf(await platform.graphql<{ apiKey: unknown }>(QUERY, { id: key.id }, { token: stranger.accessToken })).apiKey).toBeNull();
+  });
+
   it('is for holders of apikey.manage only', async () => {
     const owner = await given(platform).owner();
     const member = await given(platform).member(owner, 'MEMBER');

@@ -24,6 +24,7 @@ export const APP_PAGES: AppPage[] = [
   { path: 'notifications', label: 'notifications', load: () => import('../features/notifications/NotificationCenterPage.tsx') },
   { path: 'members', label: 'members', permission: 'member.read', load: () => import('../features/members/MembersPage.tsx') },
   { path: 'api-keys', label: 'apiKeys', permission: 'apikey.read', load: () => import('../features/api-keys/ApiKeysPage.tsx') },
+  { path: 'usage', label: 'usage', permission: 'analytics.read', load: () => import('../features/usage/UsagePage.tsx') },
   { path: 'billing', label: 'billing', permission: 'billing.read', load: () => import('../features/billing/BillingPage.tsx') },
   { path: 'announcements', label: 'announcements', permission: 'notification.send', load: () => import('../features/notifications/AnnouncementPage.tsx') },
   { path: 'outbox', label: 'outbox', permission: 'notification.manage', menuGate: MailboxMenuGate, load: () => import('../features/outbox/OutboxPage.tsx') },

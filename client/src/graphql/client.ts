@@ -82,6 +82,10 @@ export function createCache(): InMemoryCache {
       Organization: {
         fields: { members: connectionField(), invitations: connectionField(), apiKeys: connectionField() },
       },
+      // One list per key, extended by "load more".
+      ApiKey: { fields: { publishedOperations: connectionField() } },
+      // The same document may be published by two apps, in different versions: kept per key's list.
+      PersistedOperation: { keyFields: false },
       Query: {
         fields: { notifications: pagedByArguments(['first', 'filter']), localMailbox: pagedByArguments(['first']) },
       },

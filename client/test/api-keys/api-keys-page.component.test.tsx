@@ -5,6 +5,8 @@ import { ViewerProvider } from '../../src/auth/ViewerProvider.tsx';
 import ApiKeysPage from '../../src/features/api-keys/ApiKeysPage.tsx';
 import {
   ApiKeyCreateDocument,
+  ApiKeyPublishedOperationsDocument,
+  ApiLimitsDocument,
   ApiKeyRevokeDocument,
   ApiKeysDocument,
   PermissionsDocument,
@@ -59,6 +61,8 @@ function apiKey(id: string, name: string, overrides: Partial<ApiKeyFieldsFragmen
     name,
     prefix: `sk_${id.slice(-7)}`,
     permissions: ['organization.read'],
+    clientName: null,
+    safelist: false,
     createdAt: '2024-05-01T10:00:00.000Z',
     lastUsedAt: null,
     expiresAt: null,
@@ -92,7 +96,7 @@ function keysAnswer(nodes: ApiKeyFieldsFragment[], page: { after?: string; next?
 }
 
 function createAnswer(
-  input: { name: string; permissions: string[]; expiresAt: string | null },
+  input: { name: string; permissions: string[]; expiresAt: string | null; clientName?: string; safelist?: boolean },
   payload: { apiKey: ApiKeyFieldsFragment | null; secret: string | null; userErrors?: { field: string[]; message: string; code: string }[] },
 ): MockLink.MockedResponse {
   return {
@@ -110,12 +114,25 @@ function createAnswer(
   };
 }
 
+const limitsAnswer: MockLink.MockedResponse = {
+  request: { query: ApiLimitsDocument },
+  result: {
+    data: {
+      viewer: {
+        __typename: 'Viewer',
+        organization: { __typename: 'Organization', id: ORGANIZATION.id, entitlements: { __typename: 'Entitlements', apiPointsPerSecond: 50, apiPointsPerMonth: 1_000_000 } },
+      },
+    },
+  },
+};
+
 async function renderPage(mocks: MockLink.MockedResponse[]) {
   const view = await renderWithApp(
     <ViewerProvider>
       <ApiKeysPage />
     </ViewerProvider>,
-    { path: '/api-keys', signedIn: true, mocks },
+    // The plan's limits are read beside the keys; a test that is about them answers them itself.
+    { path: '/api-keys', signedIn: true, mocks: mocks.some((mock) => mock.request.query === ApiLimitsDocument) ? mocks : [...mocks, limitsAnswer] },
   );
   await screen.findByRole('heading', { level: 1, name: 'API keys' });
   return view;
@@ -256,5 +273,128 @@ describe('the API keys page', () => {
     expect(screen.queryByRole('heading', { name: 'Create an API key' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Revoke/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('columnheader', { name: 'Actions' })).not.toBeInTheDocument();
+  });
+});
+
+function operation(index: number) {
+  const id = index.toString(16).padStart(64, 'a');
+  return {
+    __typename: 'PersistedOperation' as const,
+    id,
+    operationName: `Orders${index}`,
+    operationType: 'query',
+    clientVersion: '1.4.0',
+    body: `query Orders${index} { orders { id } }`,
+    createdAt: '2026-11-01T10:00:00.000Z',
+  };
+}
+
+function operationsAnswer(keyId: string, nodes: ReturnType<typeof operation>[], page: { after?: string; next?: string } = {}): MockLink.MockedResponse {
+  return {
+    request: { query: ApiKeyPublishedOperationsDocument, variables: { id: keyId, first: 20, after: page.after ?? null } },
+    result: {
+      data: {
+        apiKey: {
+          __typename: 'ApiKey',
+          id: keyId,
+          clientName: 'shop-sync',
+          publishedOperations: {
+            __typename: 'PersistedOperationConnection',
+            pageInfo: { __typename: 'PageInfo', hasNextPage: Boolean(page.next), endCursor: page.next ?? null },
+            nodes,
+          },
+        },
+      },
+    },
+  };
+}
+
+describe('API keys for third-party apps', () => {
+  it('offers safelist mode only once an app is named, and sends both', async () => {
+    const user = userEvent.setup();
+    const created = apiKey('key_0000010', 'Shop', { clientName: 'shop-sync', safelist: true, createdAt: new Date().toISOString() });
+    await renderPage([
+      viewerAnswer('OWNER', OWNER_PERMISSIONS),
+      permissionsAnswer,
+      keysAnswer([]),
+      createAnswer({ name: 'Shop', permissions: ['organization.read'], expiresAt: null, clientName: 'shop-sync', safelist: true }, { apiKey: created, secret: SECRET }),
+    ]);
+    const safelist = await screen.findByRole('checkbox', { name: /Safelist: only this app’s published operations/ });
+    expect(safelist).toBeDisabled();
+    await user.type(screen.getByLabelText('Name'), 'Shop');
+    await user.type(screen.getByLabelText('App name'), 'shop-sync');
+    expect(safelist).toBeEnabled();
+    await user.click(safelist);
+    await user.click(screen.getByRole('button', { name: 'Create key' }));
+
+    await screen.findByRole('region', { name: 'Copy your new key now' });
+    const row = screen.getByRole('cell', { name: 'Shop' }).closest('tr')!;
+    expect(within(row).getByText('shop-sync')).toBeInTheDocument();
+    expect(within(row).getByText('Safelist')).toBeInTheDocument();
+  });
+
+  it('shows the server’s refusal of an app name at the field', async () => {
+    const user = userEvent.setup();
+    const message = 'Use 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.';
+    await renderPage([
+      viewerAnswer('OWNER', OWNER_PERMISSIONS),
+      permissionsAnswer,
+      keysAnswer([]),
+      createAnswer(
+        { name: 'Shop', permissions: ['organization.read'], expiresAt: null, clientName: 'Shop Sync', safelist: false },
+        { apiKey: null, secret: null, userErrors: [{ field: ['input', 'clientName'], message, code: 'INVALID_INPUT' }] },
+      ),
+    ]);
+    await user.type(await screen.findByLabelText('Name'), 'Shop');
+    await user.type(screen.getByLabelText('App name'), 'Shop Sync');
+    await user.click(screen.getByRole('button', { name: 'Create key' }));
+    await waitFor(() => expect(screen.getByLabelText('App name')).toHaveAccessibleDescription(expect.stringContaining(message)));
+    expect(screen.getByLabelText('App name')).toHaveFocus();
+  });
+
+  it('lists the app’s published operations, page by page, with their documents', async () => {
+    const user = userEvent.setup();
+    const key = apiKey('key_0000011', 'Shop', { clientName: 'shop-sync', safelist: true });
+    await renderPage([
+      viewerAnswer('OWNER', OWNER_PERMISSIONS),
+      permissionsAnswer,
+      keysAnswer([key]),
+      limitsAnswer,
+      operationsAnswer(key.id, [operation(1), operation(2)], { next: 'op_cursor' }),
+      operationsAnswer(key.id, [operation(3)], { after: 'op_cursor' }),
+    ]);
+    await user.click(await screen.findByRole('button', { name: 'Show the published operations of Shop' }));
+    const section = screen.getByRole('region', { name: 'Published operations of shop-sync' });
+    const first = await within(section).findByText('Orders1');
+    const row = first.closest('tr')!;
+    expect(within(row).getByText('query')).toBeInTheDocument();
+    expect(within(row).getByText('1.4.0')).toBeInTheDocument();
+    expect(within(row).getByText(`${operation(1).id.slice(0, 12)}…`)).toHaveAttribute('title', operation(1).id);
+    const body = within(row).getByText('query Orders1 { orders { id } }');
+    expect(body).not.toBeVisible();
+    await user.click(first);
+    expect(body).toBeVisible();
+
+    await user.click(within(section).getByRole('button', { name: 'Load more' }));
+    expect(await within(section).findByText('Orders3')).toBeInTheDocument();
+    expect(within(section).getByText('Orders2')).toBeInTheDocument();
+    expect(within(section).queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+
+    // The plan's limits, which the viewer may read.
+    const limits = screen.getByRole('region', { name: 'API limits' });
+    expect(within(limits).getByText('50 points per second')).toBeInTheDocument();
+    expect(within(limits).getByText('1,000,000 points')).toBeInTheDocument();
+  });
+
+  it('leaves the limits out when they cannot be read', async () => {
+    await renderPage([
+      viewerAnswer('MEMBER', ['organization.read', 'apikey.read']),
+      keysAnswer([apiKey('key_0000012', 'CI')]),
+      { request: { query: ApiLimitsDocument }, result: { errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }] } },
+    ]);
+    expect(await screen.findByRole('cell', { name: 'CI' })).toBeInTheDocument();
+    expect(screen.getByText('None')).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'API limits' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 });

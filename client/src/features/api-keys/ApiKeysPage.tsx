@@ -2,12 +2,14 @@ import { useQuery } from '@apollo/client/react';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useViewer } from '../../auth/ViewerProvider.tsx';
-import { ApiKeysDocument } from '../../graphql/__generated__/operations.ts';
+import { ApiKeysDocument, type ApiKeyFieldsFragment } from '../../graphql/__generated__/operations.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { PageHeader } from '../../ui/PageHeader.tsx';
 import { ApiKeysSection } from './ApiKeysSection.tsx';
+import { ApiLimitsSection } from './ApiLimitsSection.tsx';
 import { CreateApiKeyForm, type CreatedKey } from './CreateApiKeyForm.tsx';
 import { NewApiKeySecret } from './NewApiKeySecret.tsx';
+import { PublishedOperationsSection } from './PublishedOperationsSection.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -19,6 +21,7 @@ export default function ApiKeysPage() {
   // The new secret lives here only, until "Done": never in the cache, storage or the log.
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const keysHeading = useRef<HTMLHeadingElement>(null);
+  const [operationsOf, setOperationsOf] = useState<ApiKeyFieldsFragment | null>(null);
 
   return (
     <>
@@ -47,8 +50,19 @@ export default function ApiKeysPage() {
         retry={() => void keys.refetch()}
         loadMore={(after) => keys.fetchMore({ variables: { after } })}
         canManage={canManage}
+        showOperations={setOperationsOf}
         headingRef={keysHeading}
       />
+      {operationsOf && (
+        <PublishedOperationsSection
+          apiKey={operationsOf}
+          onClose={() => {
+            setOperationsOf(null);
+            keysHeading.current?.focus();
+          }}
+        />
+      )}
+      <ApiLimitsSection />
     </>
   );
 }

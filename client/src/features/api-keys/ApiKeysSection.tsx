@@ -22,10 +22,12 @@ interface ApiKeysSectionProps {
   retry(): void;
   loadMore(after: string): Promise<unknown>;
   canManage: boolean;
+  /** Opens the key's published operations. */
+  showOperations(key: ApiKey): void;
   headingRef: RefObject<HTMLHeadingElement>;
 }
 
-export function ApiKeysSection({ connection, loading, error, retry, loadMore, canManage, headingRef }: ApiKeysSectionProps) {
+export function ApiKeysSection({ connection, loading, error, retry, loadMore, canManage, showOperations, headingRef }: ApiKeysSectionProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const [target, setTarget] = useState<ApiKey | null>(null);
@@ -78,6 +80,7 @@ export function ApiKeysSection({ connection, loading, error, retry, loadMore, ca
                 <tr>
                   <th scope="col">{t('apiKeys:keys.name')}</th>
                   <th scope="col">{t('apiKeys:keys.key')}</th>
+                  <th scope="col">{t('apiKeys:keys.app')}</th>
                   <th scope="col">{t('apiKeys:keys.permissions')}</th>
                   <th scope="col">{t('apiKeys:keys.created')}</th>
                   <th scope="col">{t('apiKeys:keys.lastUsed')}</th>
@@ -98,6 +101,19 @@ export function ApiKeysSection({ connection, loading, error, retry, loadMore, ca
                         <span>
                           <code>{key.prefix}</code>…
                         </span>
+                      </td>
+                      <td data-label={t('apiKeys:keys.app')}>
+                        {key.clientName ? (
+                          <span className="api-keys__app">
+                            <code>{key.clientName}</code>
+                            {key.safelist && <span className="badge badge--active">{t('apiKeys:keys.safelist')}</span>}
+                            <Button variant="secondary" aria-label={t('apiKeys:keys.showOperationsNamed', { name: key.name })} onClick={() => showOperations(key)}>
+                              {t('apiKeys:keys.showOperations')}
+                            </Button>
+                          </span>
+                        ) : (
+                          <span className="muted">{t('apiKeys:keys.noApp')}</span>
+                        )}
                       </td>
                       <td data-label={t('apiKeys:keys.permissions')}>
                         <ul className="permission-list">

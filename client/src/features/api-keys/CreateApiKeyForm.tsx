@@ -13,6 +13,7 @@ import { QueryState } from '../../ui/QueryState.tsx';
 import { endOfDayUtc, splitPermissions, todayUtc } from './apiKeys.ts';
 
 const NAME_MAX = 100;
+const CLIENT_NAME_MAX = 64;
 const DEFAULT_PERMISSION = 'organization.read';
 
 export interface CreatedKey {
@@ -32,7 +33,7 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(key: CreatedKey): vo
   const [createKey] = useMutation(ApiKeyCreateDocument, { fetchPolicy: 'no-cache' });
   const held = viewer.permissions;
   const form = useForm({
-    initial: { name: '', permissions: held.includes(DEFAULT_PERMISSION) ? DEFAULT_PERMISSION : '', expiresAt: '' },
+    initial: { name: '', permissions: held.includes(DEFAULT_PERMISSION) ? DEFAULT_PERMISSION : '', expiresAt: '', clientName: '', safelist: false as boolean },
     validate(values) {
       const expiresAt = values.expiresAt ? endOfDayUtc(values.expiresAt) : null;
       return {
@@ -50,6 +51,8 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(key: CreatedKey): vo
             name: values.name.trim(),
             permissions: splitPermissions(values.permissions),
             expiresAt: values.expiresAt ? endOfDayUtc(values.expiresAt) : null,
+            // Only a key for an app says so: a plain key's input stays as it always was.
+            ...(values.clientName.trim() ? { clientName: values.clientName.trim(), safelist: values.safelist } : {}),
           },
         },
         update(cache, result) {
@@ -98,6 +101,9 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(key: CreatedKey): vo
   }
   const permissionsError = form.errors.permissions;
   const hintId = `${id}-permissions-hint`;
+  const safelistId = `${id}-safelist`;
+  const hasApp = form.values.clientName.trim() !== '';
+  const safelistError = form.errors.safelist;
   const errorId = `${id}-permissions-error`;
 
   return (
@@ -140,6 +146,35 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(key: CreatedKey): vo
           min={todayUtc()}
           {...form.field('expiresAt')}
         />
+        <TextField
+          label={t('apiKeys:create.clientName')}
+          hint={t('apiKeys:create.clientNameHint')}
+          maxLength={CLIENT_NAME_MAX}
+          autoComplete="off"
+          spellCheck={false}
+          {...form.field('clientName')}
+        />
+        <div className="checkbox">
+          <input
+            type="checkbox"
+            id={safelistId}
+            name="safelist"
+            checked={form.values.safelist && hasApp}
+            disabled={!hasApp}
+            aria-describedby={[safelistError ? `${safelistId}-error` : null, `${safelistId}-hint`].filter(Boolean).join(' ')}
+            aria-invalid={safelistError ? true : undefined}
+            onChange={(event) => form.setValues((current) => ({ ...current, safelist: event.target.checked }))}
+          />
+          <label htmlFor={safelistId}>{t('apiKeys:create.safelist')}</label>
+        </div>
+        <p className="field__hint" id={`${safelistId}-hint`}>
+          {t('apiKeys:create.safelistHint')}
+        </p>
+        {safelistError && (
+          <p className="field__error" id={`${safelistId}-error`}>
+            {safelistError}
+          </p>
+        )}
         <div className="actions">
           <Button type="submit" busy={form.submitting}>
             {t('apiKeys:create.submit')}

@@ -38,6 +38,8 @@ export type Query = {
   organization?: Maybe<Organization>;
   /** A member of the caller's organization. */
   member?: Maybe<Member>;
+  /** An API key of the caller's organization. */
+  apiKey?: Maybe<ApiKey>;
   /** Every permission the platform knows, with what it allows. */
   permissions: Array<PermissionInfo>;
   /** Every role and the permissions it holds. */
@@ -54,6 +56,11 @@ export type QueryOrganizationArgs = {
 
 
 export type QueryMemberArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -934,6 +941,7 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, Partial<QueryOrganizationArgs>>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeyArgs, 'id'>>;
   permissions?: Resolver<Array<ResolversTypes['PermissionInfo']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['RoleInfo']>, ParentType, ContextType>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;

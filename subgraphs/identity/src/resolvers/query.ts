@@ -7,6 +7,7 @@ export const Query: QueryResolvers = {
   viewer: (_parent, _args, context) => requireAuthenticated(context),
   organization: (_parent, args, context) => context.services.organizations.find(args),
   member: (_parent, args, context) => context.services.members.find(args.id),
+  apiKey: (_parent, args, context) => context.services.apiKeys.byId(args.id),
   permissions: () => Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })),
   roles: () => ROLES.map((role) => ({ role: toGraphQLRole(role), description: ROLE_DESCRIPTIONS[role], permissions: [...ROLE_PERMISSIONS[role]] })),
 };
