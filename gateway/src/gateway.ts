@@ -41,7 +41,7 @@ import { createInternalFetch, createSigningFetcher, createSubgraphAgent, Platfor
 import { EntitlementsCache } from './entitlements.ts';
 import { createRateLimiter, rateLimitHeaders, type RateLimiter } from './rate-limit.ts';
 import { serveExplorer } from './explorer.ts';
-import { apqCache, PERSISTED_QUERY_NOT_ALLOWED, PersistedOperationRefusal, PersistedOperations, readManifest } from './persisted-operations.ts';
+import { apqCache, PERSISTED_QUERY_NOT_ALLOWED, PersistedOperations, readManifest } from './persisted-operations.ts';
 import { createUsageRecorder } from './usage.ts';
 import { serveWebApp } from './web-app.ts';
 import { aliasLimit, depthLimit, directiveLimit } from './limits.ts';
@@ -283,7 +283,7 @@ export async function createGateway({ settings, infra, logger, rateLimiter, apiP
         const resolved = await persisted.resolve({ ...payload }, principal, requestId);
         return typeof resolved.query === 'string' ? resolved.query : '';
       } catch (error) {
-        if (error instanceof PersistedOperationRefusal) return new GraphQLError(error.message, { extensions: { code: error.code } });
+        if (error instanceof HttpError) return new GraphQLError(error.message, { extensions: { code: error.code } });
         throw error;
       }
     },
@@ -326,13 +326,13 @@ export async function createGateway({ settings, infra, logger, rateLimiter, apiP
   async function withPersistedDocuments(request: IncomingMessage, url: URL, body: unknown, principal: Principal, requestId: string): Promise<unknown> {
     if (request.method !== 'POST') {
       if (principal.kind === 'apiKey' && principal.client?.safelist) {
-        throw new PersistedOperationRefusal(PERSISTED_QUERY_NOT_ALLOWED, 'This API key runs its app\'s published operations by id, with POST.', 400);
+        throw new HttpError(400, PERSISTED_QUERY_NOT_ALLOWED, 'This API key runs its app\'s published operations by id, with POST.');
       }
       return body;
     }
-    if (Array.isArray(body)) return Promise.all(body.map((entry) => persisted.resolve((entry ?? {}) as Record<string, unknown>, principal, requestId)));
     if (body === null || typeof body !== 'object') return body;
-    const resolved = await persisted.resolve(body as Record<string, unknown>, principal, requestId);
+    const resolve = (entry: unknown) => persisted.resolve((entry ?? {}) as Record<string, unknown>, principal, requestId);
+    const resolved = Array.isArray(body) ? await Promise.all(body.map(resolve)) : await resolve(body);
     checkDocumentSize(resolved, url);
     return resolved;
   }
@@ -352,14 +352,7 @@ export async function createGateway({ settings, infra, logger, rateLimiter, apiP
       });
       return;
     }
-    let body: unknown;
-    try {
-      body = await withPersistedDocuments(request, url, sent, principal, requestId);
-    } catch (error) {
-      if (!(error instanceof PersistedOperationRefusal)) throw error;
-      sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, headers);
-      return;
-    }
+    const body = await withPersistedDocuments(request, url, sent, principal, requestId);
     const clientIp = clientIpOf(request, settings.trustProxy);
     const userAgent = request.headers['user-agent']?.slice(0, 512) ?? null;
     const context: GatewayContext = {

@@ -1,4 +1,4 @@
-import { InternalCallError, type InternalClient, type KeyValueStore, type Logger } from '@platform/kit';
+import { HttpError, InternalCallError, type InternalClient, type KeyValueStore, type Logger } from '@platform/kit';
 import type { Principal } from '@platform/schema';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,17 +15,6 @@ const UNKNOWN_CACHE_MS = 10_000;
 const APQ_TTL_MS = 24 * 60 * 60_000;
 
 const OPERATION_ID = /^[0-9a-f]{64}$/;
-
-/** A refusal to answer before the operation runs: a GraphQL error with its code and HTTP status. */
-export class PersistedOperationRefusal extends Error {
-  readonly code: string;
-  readonly status: number;
-  constructor(code: string, message: string, status: number) {
-    super(message);
-    this.code = code;
-    this.status = status;
-  }
-}
 
 interface ManifestOperation {
   id: string;
@@ -88,21 +77,21 @@ export class PersistedOperations {
     const hasText = typeof request.query === 'string' && request.query.length > 0;
     if (client?.safelist) {
       if (hasText || id === null) {
-        throw new PersistedOperationRefusal(
+        throw new HttpError(
+          400,
           PERSISTED_QUERY_NOT_ALLOWED,
           `This API key runs only the operations its app '${client.name}' published. Send the operation's id (extensions.persistedQuery.sha256Hash, or documentId) instead of its document.`,
-          400,
         );
       }
     }
     if (id === null) return request;
-    if (!OPERATION_ID.test(id)) throw new PersistedOperationRefusal(PERSISTED_QUERY_NOT_FOUND, 'An operation id is the SHA-256 of its document, in lower-case hex.', 400);
+    if (!OPERATION_ID.test(id)) throw new HttpError(400, PERSISTED_QUERY_NOT_FOUND, 'An operation id is the SHA-256 of its document, in lower-case hex.');
     const body = (client?.safelist ? null : this.options.trusted.get(id)) ?? (client && principal.kind === 'apiKey' ? await this.published(principal.organizationId, client.name, id, requestId) : null);
     if (body === null) {
-      if (client?.safelist) throw new PersistedOperationRefusal(PERSISTED_QUERY_NOT_FOUND, `The app '${client.name}' has not published an operation with id '${id}'. Publish it with persistedOperationsPublish.`, 400);
+      if (client?.safelist) throw new HttpError(400, PERSISTED_QUERY_NOT_FOUND, `The app '${client.name}' has not published an operation with id '${id}'. Publish it with persistedOperationsPublish.`);
       return request;
     }
-    if (hasText && request.query !== body) throw new PersistedOperationRefusal('BAD_REQUEST', 'The document sent does not match the operation its id names.', 400);
+    if (hasText && request.query !== body) throw new HttpError(400, 'BAD_REQUEST', 'The document sent does not match the operation its id names.');
     const { extensions, documentId: _documentId, ...rest } = request;
     const { persistedQuery: _persistedQuery, ...otherExtensions } = (extensions ?? {}) as Record<string, unknown>;
     return { ...rest, query: body, ...(Object.keys(otherExtensions).length > 0 ? { extensions: otherExtensions } : {}) };
@@ -117,7 +106,7 @@ export class PersistedOperations {
       found = await this.options.internal.post<{ body: string | null }>(this.options.identityUrl, '/internal/persisted-operations/lookup', { organizationId, clientName, operationId: id }, { principal: { kind: 'anonymous' }, requestId });
     } catch (error) {
       this.options.logger.error({ err: error instanceof InternalCallError ? error.message : error, requestId }, 'could not look up a published operation');
-      throw new PersistedOperationRefusal('INTERNAL_SERVER_ERROR', 'Published operations cannot be read right now; retry in a moment.', 503);
+      throw new HttpError(503, 'INTERNAL_SERVER_ERROR', 'Published operations cannot be read right now; retry in a moment.');
     }
     await this.options.kv.set(key, found.body ?? '', found.body === null ? UNKNOWN_CACHE_MS : PUBLISHED_CACHE_MS);
     return found.body;

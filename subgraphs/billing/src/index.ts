@@ -15,7 +15,7 @@ import { BillingScheduler } from './scheduler.ts';
 import { billingServices, systemClock, type BillingDeps, type BillingServices, type Clock, type IdentityClient } from './services/index.ts';
 
 export { billingSettings, billingEnvironment, type BillingSettings } from './config.ts';
-export { BillingScheduler, runForOrganization, type SchedulerReport } from './scheduler.ts';
+export { BillingScheduler, type SchedulerReport } from './scheduler.ts';
 export type { BillingDeps, BillingServices, Clock, IdentityClient } from './services/index.ts';
 
 export const billing = createSubgraph<BillingServices, BillingDeps>({

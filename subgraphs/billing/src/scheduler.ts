@@ -1,6 +1,5 @@
 import { ProviderEvent, Invoice, Subscription } from './entities/index.ts';
-import { systemPrincipal } from '@platform/schema';
-import type { Logger, RunningSubgraph, SubgraphContext } from '@platform/kit';
+import { PeriodicPass, runForOrganization, type Logger, type RunningSubgraph, type SubgraphContext } from '@platform/kit';
 import type { BillingDeps, BillingServices } from './services/index.ts';
 import { TRIAL_WILL_END_NOTICE_MS } from './services/lifecycle.ts';
 
@@ -25,23 +24,6 @@ function emptyReport(): SchedulerReport {
 type Work<T> = (context: SubgraphContext<BillingServices>) => Promise<T>;
 
 /**
- * Runs `work` for one organization as the platform itself, in one transaction: it commits with its
- * events and mail, or rolls back entirely and is tried again on the next run.
- */
-export async function runForOrganization<T>(billing: RunningSubgraph<BillingServices>, organizationId: string, actor: string, work: Work<T>): Promise<T> {
-  const context = billing.context(systemPrincipal(organizationId, actor));
-  await context.em.begin();
-  try {
-    const result = await work(context);
-    await context.em.commit();
-    return result;
-  } catch (error) {
-    await context.em.rollback();
-    throw error;
-  }
-}
-
-/**
  * The billing clock: renewals at period end, trial notices, dunning retries, incomplete expiry and
  * provider events that arrived early. Every step re-checks that it is still due inside its own
  * transaction, so two schedulers (or a scheduler restarted mid-run) never bill twice.
@@ -50,32 +32,26 @@ export class BillingScheduler {
   private readonly billing: RunningSubgraph<BillingServices>;
   private readonly deps: BillingDeps;
   private readonly log: Logger;
-  private running: Promise<SchedulerReport> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic: PeriodicPass<SchedulerReport>;
 
   constructor(billing: RunningSubgraph<BillingServices>, deps: BillingDeps, log: Logger) {
     this.billing = billing;
     this.deps = deps;
     this.log = log.child({ component: 'billing-scheduler' });
+    this.periodic = new PeriodicPass(() => this.pass(), this.log, 'billing scheduler');
   }
 
   start(intervalMs = this.deps.settings.schedulerIntervalSeconds * 1000): void {
-    this.timer = setInterval(() => void this.runOnce().catch((error: unknown) => this.log.error({ err: error }, 'billing scheduler run failed')), intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass over everything due; concurrent callers share the pass in progress. */
   runOnce(): Promise<SchedulerReport> {
-    this.running ??= this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.periodic.runOnce();
   }
 
   private async step<T>(organizationId: string, what: string, work: Work<T>, report: SchedulerReport): Promise<T | undefined> {

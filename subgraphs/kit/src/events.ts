@@ -6,7 +6,7 @@ import { idFloor, idTime } from './ids.ts';
 import type { Infrastructure } from './infra.ts';
 import type { InternalClient } from './internal-client.ts';
 import type { Logger } from './logger.ts';
-import { EVENTS_CHANNEL, type DomainEvent } from './relay.ts';
+import { domainEventOf, EVENTS_CHANNEL, type DomainEvent } from './relay.ts';
 
 /** The route every subgraph serves its outbox on, for other subgraphs' consumers. */
 export const EVENT_FEED_PATH = '/internal/events/feed';
@@ -70,15 +70,7 @@ export async function readEventFeed(db: Database, source: string, request: FeedR
     { type: { $in: request.types }, ...(request.after ? { id: { $gt: request.after } } : {}) },
     { orderBy: { id: 'asc' }, limit: request.limit },
   );
-  return rows.map((row) => ({
-    id: row.id,
-    type: row.type,
-    source,
-    organizationId: row.organizationId ?? null,
-    payload: row.payload,
-    requestId: row.requestId ?? null,
-    occurredAt: row.occurredAt.toISOString(),
-  }));
+  return rows.map((row) => domainEventOf(row, source));
 }
 
 export interface EventConsumersOptions<Services, Deps> {

@@ -1,3 +1,4 @@
+import { forEachConcurrently } from './background.ts';
 import type { Database } from './db/orm.ts';
 import { MailMessage, OutboxEvent } from './db/entities.ts';
 import type { Infrastructure } from './infra.ts';
@@ -16,6 +17,19 @@ export interface DomainEvent {
   payload: Record<string, unknown>;
   requestId: string | null;
   occurredAt: string;
+}
+
+/** The domain event an outbox row stands for, as the relay publishes it and the event feed serves it. */
+export function domainEventOf(row: OutboxEvent, source: string): DomainEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    source,
+    organizationId: row.organizationId ?? null,
+    payload: row.payload,
+    requestId: row.requestId ?? null,
+    occurredAt: row.occurredAt.toISOString(),
+  };
 }
 
 /** The wait before the next attempt after the 1st, 2nd, ... failed one; the last entry repeats. */
@@ -77,14 +91,6 @@ function serialStep(step: () => Promise<void>, logger: Logger, what: string) {
   };
 }
 
-async function forEachConcurrently<Item>(items: readonly Item[], concurrency: number, work: (item: Item) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
 /**
  * Moves what mutations committed to the outbox onward: events to the event bus, live messages to their
  * organization's live channel (kit live.ts; their rows are deleted once published), mail to its transport.
@@ -107,16 +113,7 @@ export function startOutboxRelay({ source, db, infra, logger, intervalMs = 250, 
         publishedLive.push(event.id);
         continue;
       }
-      const message: DomainEvent = {
-        id: event.id,
-        type: event.type,
-        source,
-        organizationId: event.organizationId ?? null,
-        payload: event.payload,
-        requestId: event.requestId ?? null,
-        occurredAt: event.occurredAt.toISOString(),
-      };
-      await infra.pubsub.publish(EVENTS_CHANNEL, JSON.stringify(message));
+      await infra.pubsub.publish(EVENTS_CHANNEL, JSON.stringify(domainEventOf(event, source)));
       event.publishedAt = new Date();
     }
     if (events.length > publishedLive.length) await em.flush();

@@ -1,4 +1,4 @@
-import type { Logger, RunningSubgraph, SubgraphContext } from '@platform/kit';
+import { forEachConcurrently, PeriodicPass, runForOrganization, type Logger, type RunningSubgraph, type SubgraphContext } from '@platform/kit';
 import { systemPrincipal } from '@platform/schema';
 import { Notification, NotificationDelivery, RecipientSettings } from './entities/index.ts';
 import type { NotificationsDeps, NotificationsServices } from './services/index.ts';
@@ -18,14 +18,6 @@ export interface WorkerReport {
 
 type Work<T> = (context: SubgraphContext<NotificationsServices>) => Promise<T>;
 
-async function forEachConcurrently<Item>(items: readonly Item[], concurrency: number, work: (item: Item) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
 /**
  * The notifications subgraph's background work: push deliveries (leased, retried with backoff),
  * snoozed notifications that wake, and the daily digests. Everything it does is found in the
@@ -35,51 +27,37 @@ export class NotificationWorker {
   private readonly subgraph: RunningSubgraph<NotificationsServices>;
   private readonly deps: NotificationsDeps;
   private readonly log: Logger;
-  private running: Promise<WorkerReport> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic: PeriodicPass<WorkerReport>;
   private stopped = false;
 
   constructor(subgraph: RunningSubgraph<NotificationsServices>, deps: NotificationsDeps, log: Logger) {
     this.subgraph = subgraph;
     this.deps = deps;
     this.log = log.child({ component: 'notifications-worker' });
+    this.periodic = new PeriodicPass(() => this.pass(), this.log, 'notifications worker');
   }
 
   start(intervalMs = this.deps.settings.workerIntervalMs): void {
     this.stopped = false;
-    this.timer = setInterval(() => void this.runOnce().catch((error: unknown) => this.log.error({ err: error }, 'notifications worker run failed')), intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
+  /** Stops after the delivery in progress; a pass cut short leaves the rest for the next worker. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.periodic.stop();
   }
 
   /** One pass over everything due; concurrent callers share the pass in progress. */
   runOnce(): Promise<WorkerReport> {
-    this.running ??= this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  private context(organizationId: string): SubgraphContext<NotificationsServices> {
-    return this.subgraph.context(systemPrincipal(organizationId, 'notifications.worker'));
+    return this.periodic.runOnce();
   }
 
   /** Runs `work` for one organization in a transaction of its own; a failure is logged and retried next pass. */
   private async inTransaction<T>(organizationId: string, what: string, work: Work<T>, report: WorkerReport): Promise<T | undefined> {
-    const context = this.context(organizationId);
-    await context.em.begin();
     try {
-      const result = await work(context);
-      await context.em.commit();
-      return result;
+      return await runForOrganization(this.subgraph, organizationId, 'notifications.worker', work);
     } catch (error) {
-      await context.em.rollback();
       report.failures += 1;
       this.log.error({ err: error, organizationId, what }, 'notifications step failed; it will be tried again');
       return undefined;
@@ -106,7 +84,8 @@ export class NotificationWorker {
     await forEachConcurrently(due, PUSH_CONCURRENCY, async (delivery) => {
       if (this.stopped) return;
       try {
-        const outcome = await this.context(delivery.organizationId).services.push.attempt(delivery.id);
+        // Outside any transaction: the push service's answer is recorded whatever happens after it.
+        const outcome = await this.subgraph.context(systemPrincipal(delivery.organizationId, 'notifications.worker')).services.push.attempt(delivery.id);
         if (outcome === 'sent') report.pushed += 1;
         if (outcome === 'retry') report.pushRetries += 1;
       } catch (error) {

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import {
   NotificationCountsChangedDocument,
   NotificationCountsDocument,
@@ -14,8 +14,9 @@ import { useFormat } from '../../i18n/format.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Loading } from '../../ui/Loading.tsx';
-import { appPath, BELL_SIZE, BELL_VARIABLES, prependNotification, type Notification } from './notifications.ts';
+import { BELL_SIZE, BELL_VARIABLES, prependNotification, type Notification } from './notifications.ts';
 import { useNotificationActions } from './useNotificationActions.ts';
+import { NotificationTitle } from './NotificationTitle.tsx';
 import './notifications.css';
 
 /** The badge shows at most this; more reads "99+". */
@@ -235,28 +236,11 @@ function BellPanel({ headingId, headingRef, unread, notifications, loading, erro
 function BellItem({ notification, onMarkRead }: { notification: Notification; onMarkRead(): void }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const navigate = useNavigate();
   const unread = !notification.readAt;
-  const path = appPath(notification.link);
   return (
     <li className={`bell__item${unread ? ' bell__item--unread' : ''}`}>
       <p className="bell__item-title">
-        {unread && <span className="unread-dot" aria-hidden="true" />}
-        {unread && <span className="visually-hidden">{t('notifications:unreadPrefix')} </span>}
-        {path ? (
-          <Link
-            to={path}
-            onClick={(event) => {
-              event.preventDefault();
-              if (unread) onMarkRead();
-              void navigate(path);
-            }}
-          >
-            {notification.title}
-          </Link>
-        ) : (
-          notification.title
-        )}
+        <NotificationTitle notification={notification} onOpen={onMarkRead} />
       </p>
       <p className="bell__item-body">{notification.body}</p>
       <p className="bell__item-meta">

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useViewer } from '../../auth/ViewerProvider.tsx';
 import {
   NotificationReceivedDocument,
@@ -19,7 +19,8 @@ import { SelectField } from '../../ui/Field.tsx';
 import { LoadMore } from '../../ui/LoadMore.tsx';
 import { PageHeader } from '../../ui/PageHeader.tsx';
 import { QueryState } from '../../ui/QueryState.tsx';
-import { appPath, CATEGORIES, PAGE_SIZE, prependNotification, type Notification } from './notifications.ts';
+import { CATEGORIES, PAGE_SIZE, prependNotification, type Notification } from './notifications.ts';
+import { NotificationTitle } from './NotificationTitle.tsx';
 import { SnoozeDialog } from './SnoozeDialog.tsx';
 import { useNotificationActions, type NotificationAction } from './useNotificationActions.ts';
 import './notifications.css';
@@ -302,9 +303,7 @@ interface NotificationItemProps {
 function NotificationItem({ notification, archivedView, selected, onSelect, onAction }: NotificationItemProps) {
   const { t } = useTranslation();
   const format = useFormat();
-  const navigate = useNavigate();
   const unread = !notification.readAt;
-  const path = appPath(notification.link);
   const title = notification.title;
   return (
     <li className={`notification${unread ? ' notification--unread' : ''}`}>
@@ -317,22 +316,7 @@ function NotificationItem({ notification, archivedView, selected, onSelect, onAc
       />
       <div className="notification__content">
         <h3 className="notification__title" tabIndex={-1}>
-          {unread && <span className="unread-dot" aria-hidden="true" />}
-          {unread && <span className="visually-hidden">{t('notifications:unreadPrefix')} </span>}
-          {path ? (
-            <Link
-              to={path}
-              onClick={(event) => {
-                event.preventDefault();
-                if (unread) onAction('read');
-                void navigate(path);
-              }}
-            >
-              {title}
-            </Link>
-          ) : (
-            title
-          )}
+          <NotificationTitle notification={notification} onOpen={() => onAction('read')} />
         </h3>
         <p className="notification__body">{notification.body}</p>
         <p className="notification__meta">
