@@ -8,7 +8,8 @@
  * including its default fetcher.
  *
  * Env: BENCH_SECONDS (10) per measured run, BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (2) before each
- * measured run, BENCH_ROUNDS (2): rounds alternate the order (ours, stock / stock, ours).
+ * measured run, BENCH_ROUNDS (4): ours with and without protection run back to back in every round, in
+ * turns first; stock at the other end of the round. Each round's on/off ratio is printed, and their median.
  * The load runs in a worker thread; the servers run in this one. Loopback only.
  */
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -30,7 +31,7 @@ const QUERY =
 const seconds = positiveIntegerFromEnv('BENCH_SECONDS', 10);
 const connections = positiveIntegerFromEnv('BENCH_CONNECTIONS', 50);
 const warmupSeconds = positiveIntegerFromEnv('BENCH_WARMUP_SECONDS', 2);
-const rounds = positiveIntegerFromEnv('BENCH_ROUNDS', 2);
+const rounds = positiveIntegerFromEnv('BENCH_ROUNDS', 4);
 watchdog(rounds * 2 * (seconds + warmupSeconds + 15) + 120, 'The gateway benchmark');
 
 const quiet = {
@@ -119,6 +120,12 @@ interface Target {
   runs: LoadReport[];
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const failures = (report: LoadReport) => report.errors + report.non2xx + report.mismatches;
 
@@ -160,8 +167,9 @@ async function main(): Promise<number> {
     const body = JSON.stringify({ query: QUERY });
     const runRows: string[][] = [];
     for (let round = 1; round <= rounds; round += 1) {
-      // The order rotates each round, so no target always runs first (or last) on a warm machine.
-      const order = [ours, unprotectedTarget, stockTarget].map((_, index, all) => all[(index + round - 1) % all.length]!);
+      // Ours with and without protection run back to back, in turns first, so each round gives one
+      // ratio measured on the same machine state; stock takes the other end of the round.
+      const order = round % 2 === 1 ? [ours, unprotectedTarget, stockTarget] : [stockTarget, unprotectedTarget, ours];
       for (const target of order) {
         const warmup = await runLoad({ url: target.url, headers, body, seconds: warmupSeconds, connections, expectBody: target.expectBody });
         if (failures(warmup) > 0) {
@@ -183,6 +191,7 @@ async function main(): Promise<number> {
       }
     }
 
+    const roundRatios = ours.runs.map((run, index) => run.completed / run.seconds / (unprotectedTarget.runs[index]!.completed / unprotectedTarget.runs[index]!.seconds));
     console.log('\nEach run');
     console.log(formatTable(['round', 'target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'err/non2xx/bad'], runRows, 2));
 
@@ -204,6 +213,7 @@ async function main(): Promise<number> {
     const [a, u, b] = totals as [(typeof totals)[number], (typeof totals)[number], (typeof totals)[number]];
     const ratio = (x: number, y: number) => (y > 0 ? `${(x / y).toFixed(2)}x` : 'n/a');
     console.log(`\nCost analysis, rate limits and usage recording: ${fmt(a.rps, 0)} req/s on vs ${fmt(u.rps, 0)} off, throughput ${ratio(a.rps, u.rps)} (target >= 0.95x).`);
+    console.log(`  on/off in each round (back to back): ${roundRatios.map((value) => `${value.toFixed(2)}x`).join(', ')}; median ${median(roundRatios).toFixed(2)}x.`);
     console.log(`\nSummary (${rounds} x ${seconds} s per target, ${connections} connections; latency in ms over every 2xx response)`);
     console.log(
       formatTable(

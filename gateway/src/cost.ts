@@ -192,7 +192,38 @@ interface Walk {
   variables: Variables;
   /** Requested cost by (object type, selection sets, sized children): fragments reused many times are priced once. */
   memo: Map<string, number>;
+  /** The fields a selection runs on an object type, by (object type, selection sets): every object in a list reuses them. */
+  collected: Map<string, CollectedFields>;
+  /** How each collected field is priced in a response, by its nodes (one array per parent type and response key). */
+  returned: WeakMap<readonly FieldNode[], ReturnedField>;
+  /** The operation's requested cost once computed with these variables. */
+  requested?: number;
 }
+
+interface CollectedFields {
+  byKey: Map<string, FieldNode[]>;
+  /** The response key `__typename` is selected under, if it is. */
+  typenameKey: string | undefined;
+}
+
+/** What pricing one field of a response needs, worked out once per walk. */
+interface ReturnedField {
+  /** null: the field costs nothing however it came back (`__typename`, unknown). */
+  named: ReturnType<typeof getNamedType> | null;
+  composite: boolean;
+  /** Each item's own weight; introspection's fixed weight when `fixed`. */
+  each: number;
+  /** `__schema`/`__type`: a fixed cost whatever came back. */
+  fixed: boolean;
+  argumentsCost: number;
+  subselections: SelectionSetNode[];
+}
+
+/**
+ * Walks kept per parsed document (the server reuses one DocumentNode per query text), per operation
+ * and variables: an operation sent again with the same variables is priced from what is known.
+ */
+const WALKS_PER_DOCUMENT = 16;
 
 /**
  * Query cost from the supergraph's @cost and @listSize, with the defaults of IBM's GraphQL cost
@@ -211,6 +242,7 @@ export class CostCalculator {
   private readonly introspectionWeight: number;
   private readonly selectionIds = new WeakMap<SelectionSetNode, number>();
   private nextSelectionId = 0;
+  private readonly walks = new WeakMap<DocumentNode, Map<string, Walk>>();
 
   constructor(supergraphSdl: string | DocumentNode, apiSchema: GraphQLSchema, options: CostOptions = {}) {
     this.schema = apiSchema;
@@ -231,8 +263,11 @@ export class CostCalculator {
   requestedCost(document: DocumentNode, operationName: string | null | undefined, variables: Variables | null | undefined): number {
     const operation = this.operationOf(document, operationName);
     const walk = this.walkOf(document, operation, variables, true);
-    const root = this.rootType(operation);
-    return this.operationWeight(operation) + this.selectionCost(root, [operation.selectionSet], null, walk);
+    if (walk.requested === undefined) {
+      const root = this.rootType(operation);
+      walk.requested = this.operationWeight(operation) + this.selectionCost(root, [operation.selectionSet], null, walk);
+    }
+    return walk.requested;
   }
 
   /**
@@ -264,16 +299,28 @@ export class CostCalculator {
   }
 
   private walkOf(document: DocumentNode, operation: OperationDefinitionNode, raw: Variables | null | undefined, strict: boolean): Walk {
+    const key = `${operation.name?.value ?? ''}\u0000${operation.variableDefinitions?.length ? JSON.stringify(raw ?? {}) : ''}`;
+    let walks = this.walks.get(document);
+    const known = walks?.get(key);
+    if (known) return known;
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
+    const fresh = (variables: Variables): Walk => ({ fragments, variables, memo: new Map(), collected: new Map(), returned: new WeakMap() });
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], raw ?? {}, { maxErrors: 1 });
     if (coerced.errors) {
       if (strict) throw badUserInput(coerced.errors[0]!.message);
-      return { fragments, variables: {}, memo: new Map() };
+      return fresh({});
     }
-    return { fragments, variables: coerced.coerced, memo: new Map() };
+    const walk = fresh(coerced.coerced);
+    if (!walks) {
+      walks = new Map();
+      this.walks.set(document, walks);
+    }
+    if (walks.size >= WALKS_PER_DOCUMENT) walks.clear();
+    walks.set(key, walk);
+    return walk;
   }
 
   private selectionId(selectionSet: SelectionSetNode): number {
@@ -298,7 +345,7 @@ export class CostCalculator {
     const known = walk.memo.get(key);
     if (known !== undefined) return known;
     let cost = 0;
-    for (const nodes of this.collectFields(type, selectionSets, walk).values()) cost += this.fieldCost(type, nodes, sized, walk);
+    for (const nodes of this.collectFields(type, selectionSets, walk).byKey.values()) cost += this.fieldCost(type, nodes, sized, walk);
     walk.memo.set(key, cost);
     return cost;
   }
@@ -384,7 +431,10 @@ export class CostCalculator {
   }
 
   /** The fields a selection runs on an object of `type`, by response key, as graphql-js collects them. */
-  private collectFields(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], walk: Walk): Map<string, FieldNode[]> {
+  private collectFields(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], walk: Walk): CollectedFields {
+    const cacheKey = `${type.name}|${selectionSets.map((set) => this.selectionId(set)).join(',')}`;
+    const known = walk.collected.get(cacheKey);
+    if (known) return known;
     const fields = new Map<string, FieldNode[]>();
     const visited = new Set<string>();
     const collect = (selectionSet: SelectionSetNode) => {
@@ -407,7 +457,9 @@ export class CostCalculator {
       }
     };
     for (const selectionSet of selectionSets) collect(selectionSet);
-    return fields;
+    const collected = { byKey: fields, typenameKey: [...fields].find(([, nodes]) => nodes[0]!.name.value === '__typename')?.[0] };
+    walk.collected.set(cacheKey, collected);
+    return collected;
   }
 
   private applies(condition: string, type: GraphQLObjectType): boolean {
@@ -425,27 +477,40 @@ export class CostCalculator {
 
   /** An object that came back: its type's fields that are in the response. */
   private returnedObjectCost(type: GraphQLCompositeType, selectionSets: readonly SelectionSetNode[], value: Record<string, unknown>, walk: Walk): number {
-    const candidates = isObjectType(type) ? [type] : this.schema.getPossibleTypes(type);
+    if (isObjectType(type)) return this.returnedFieldsCost(type, selectionSets, value, walk) ?? 0;
     let most = 0;
-    for (const candidate of candidates) {
-      const fields = this.collectFields(candidate, selectionSets, walk);
-      const typename = [...fields].find(([, nodes]) => nodes[0]!.name.value === '__typename')?.[0];
-      if (typename && typeof value[typename] === 'string' && value[typename] !== candidate.name) continue;
-      let cost = 0;
-      for (const [key, nodes] of fields) {
-        if (key in value) cost += this.returnedFieldCost(candidate, nodes, value[key], walk);
-      }
-      most = Math.max(most, cost);
-    }
+    for (const candidate of this.schema.getPossibleTypes(type)) most = Math.max(most, this.returnedFieldsCost(candidate, selectionSets, value, walk) ?? 0);
     return most;
   }
 
+  /** null when the object says (by `__typename`) that it is of another type. */
+  private returnedFieldsCost(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], value: Record<string, unknown>, walk: Walk): number | null {
+    const { byKey, typenameKey } = this.collectFields(type, selectionSets, walk);
+    if (typenameKey && typeof value[typenameKey] === 'string' && value[typenameKey] !== type.name) return null;
+    let cost = 0;
+    for (const [key, nodes] of byKey) {
+      if (key in value) cost += this.returnedFieldCost(type, nodes, value[key], walk);
+    }
+    return cost;
+  }
+
   private returnedFieldCost(parent: GraphQLObjectType, nodes: readonly FieldNode[], value: unknown, walk: Walk): number {
+    let field = walk.returned.get(nodes);
+    if (!field) {
+      field = this.returnedField(parent, nodes, walk);
+      walk.returned.set(nodes, field);
+    }
+    if (field.fixed) return field.each;
+    if (!field.named) return 0;
+    return this.returnedItemsCost(field, value, walk) + field.argumentsCost;
+  }
+
+  private returnedField(parent: GraphQLObjectType, nodes: readonly FieldNode[], walk: Walk): ReturnedField {
     const name = nodes[0]!.name.value;
-    if (name === '__typename') return 0;
-    if (name === '__schema' || name === '__type') return this.introspectionWeight;
+    const free: ReturnedField = { named: null, composite: false, each: 0, fixed: false, argumentsCost: 0, subselections: [] };
+    if (name === '__schema' || name === '__type') return { ...free, fixed: true, each: this.introspectionWeight };
     const field = parent.getFields()[name];
-    if (!field) return 0;
+    if (name === '__typename' || !field) return free;
     const key = `${parent.name}.${name}`;
     let args: Variables = {};
     try {
@@ -454,14 +519,26 @@ export class CostCalculator {
       // priced without its arguments: the response is already there
     }
     const named = getNamedType(field.type);
-    const each = this.directives.weights.get(key) ?? this.typeWeight(named.name, isCompositeType(named));
-    const items = (item: unknown): number => {
-      if (item === null || item === undefined) return 0;
-      if (Array.isArray(item)) return item.reduce<number>((sum, inner) => sum + items(inner), 0);
-      if (!isCompositeType(named)) return each;
-      return isRecord(item) ? each + this.returnedObjectCost(named, subselections(nodes), item, walk) : 0;
+    const composite = isCompositeType(named);
+    return {
+      named,
+      composite,
+      each: this.directives.weights.get(key) ?? this.typeWeight(named.name, composite),
+      fixed: false,
+      argumentsCost: this.argumentsCost(parent.name, field, args),
+      subselections: composite ? subselections(nodes) : [],
     };
-    return items(value) + this.argumentsCost(parent.name, field, args);
+  }
+
+  private returnedItemsCost(field: ReturnedField, item: unknown, walk: Walk): number {
+    if (item === null || item === undefined) return 0;
+    if (Array.isArray(item)) {
+      let sum = 0;
+      for (const inner of item) sum += this.returnedItemsCost(field, inner, walk);
+      return sum;
+    }
+    if (!field.composite) return field.each;
+    return isRecord(item) ? field.each + this.returnedObjectCost(field.named as GraphQLCompositeType, field.subselections, item, walk) : 0;
   }
 }
 

@@ -319,6 +319,37 @@ describe('actual cost', () => {
   });
 });
 
+describe('one parsed document, priced again and again', () => {
+  // The server hands the calculator the same DocumentNode for every request with the same text.
+  it('prices each set of variables by its own values, including a set seen before', () => {
+    const document = parse('query Shops($n: Int!, $withOwner: Boolean!) { shops(first: $n) { owner @include(if: $withOwner) { id } } }');
+    const price = (variables: Record<string, unknown>) => calculator.requestedCost(document, 'Shops', variables);
+    expect(price({ n: 3, withOwner: false })).toBe(3);
+    expect(price({ n: 3, withOwner: true })).toBe(3 * 2);
+    expect(price({ n: 50, withOwner: true })).toBe(50 * 2);
+    expect(price({ n: 3, withOwner: false })).toBe(3);
+    for (let round = 0; round < 40; round += 1) expect(price({ n: 1 + (round % 20), withOwner: true })).toBe(2 * (1 + (round % 20)));
+  });
+
+  it('refuses a bad page size every time it is sent, and still prices good ones', () => {
+    const document = parse('query Shops($n: Int!) { shops(first: $n) { id } }');
+    const price = (n: unknown) => calculator.requestedCost(document, 'Shops', { n });
+    expect(refusal(() => price(101)).extensions.code).toBe('BAD_USER_INPUT');
+    expect(refusal(() => price(101)).extensions.code).toBe('BAD_USER_INPUT');
+    expect(refusal(() => price('many')).extensions.code).toBe('BAD_USER_INPUT');
+    expect(price(7)).toBe(7);
+  });
+
+  it('prices each response of the same document by what it holds', () => {
+    const document = parse('{ search(term: "x") { __typename ... on Product { x: related { m: price } } ... on User { x: orders { m: total } } } }');
+    const actual = (data: unknown) => calculator.actualCost(document, undefined, {}, data);
+    expect(actual({ search: [{ __typename: 'Product', x: [{ m: 1 }] }] })).toBe(1 + (1 + 2));
+    expect(actual({ search: [{ __typename: 'User', x: [{ m: 1 }, { m: 2 }] }] })).toBe(1 + 2 * (1 + 1));
+    expect(actual({ search: [] })).toBe(0);
+    expect(actual({ search: [{ __typename: 'Product', x: [{ m: 1 }] }] })).toBe(1 + (1 + 2));
+  });
+});
+
 describe('directive names', () => {
   it('reads a supergraph, where @cost is the cost spec itself and @listSize is imported', () => {
     const supergraph = `
