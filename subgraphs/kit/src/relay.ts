@@ -44,6 +44,15 @@ const MAIL_LEASE_MS = 10 * 60_000;
 /** How long stop() waits for mail in flight; the lease lets another start retry what was cut off. */
 const MAIL_STOP_GRACE_MS = 2_000;
 
+/**
+ * How long a published event stays in the outbox, where the event feed serves it to durable consumers
+ * (kit events.ts). A consumer that stays behind longer than this misses what was pruned meanwhile.
+ */
+export const EVENT_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
+/** How often the relay prunes published events past their retention. */
+const PRUNE_INTERVAL_MS = 60 * 60_000;
+
 export function mailRetryDelayMs(failedAttempts: number): number {
   return MAIL_RETRY_DELAYS_MS[Math.min(Math.max(failedAttempts, 1), MAIL_RETRY_DELAYS_MS.length) - 1]!;
 }
@@ -59,12 +68,16 @@ export interface RelayOptions {
   mail?: MailTransport;
   /** Mails delivered at the same time; default 4. */
   mailConcurrency?: number;
+  /** How long published events are kept for the event feed; default EVENT_RETENTION_MS. */
+  eventRetentionMs?: number;
 }
 
 export interface OutboxRelay {
   stop(): Promise<void>;
   /** Relays what is committed now (events, and mail that is due), instead of at the next tick. */
   flush(): Promise<void>;
+  /** Deletes published events past their retention now (the relay does it hourly); resolves with how many. */
+  pruneEvents(now?: Date): Promise<number>;
 }
 
 /** Runs `step` at most once at a time; a failed run is logged and the next tick tries again. */
@@ -99,7 +112,16 @@ function serialStep(step: () => Promise<void>, logger: Logger, what: string) {
  * at least once too (the Message-ID is the mail's id), and a failed delivery is retried with a
  * growing delay up to MAIL_MAX_ATTEMPTS.
  */
-export function startOutboxRelay({ source, db, infra, logger, intervalMs = 250, mail: transport = createOutboxTransport(), mailConcurrency = 4 }: RelayOptions): OutboxRelay {
+export function startOutboxRelay({
+  source,
+  db,
+  infra,
+  logger,
+  intervalMs = 250,
+  mail: transport = createOutboxTransport(),
+  mailConcurrency = 4,
+  eventRetentionMs = EVENT_RETENTION_MS,
+}: RelayOptions): OutboxRelay {
   let stopped = false;
 
   async function publishEvents(): Promise<void> {
@@ -182,10 +204,19 @@ export function startOutboxRelay({ source, db, infra, logger, intervalMs = 250, 
   }, intervalMs);
   timer.unref();
 
+  async function pruneEvents(now = new Date()): Promise<number> {
+    return db.em.fork().nativeDelete(OutboxEvent, { publishedAt: { $ne: null }, occurredAt: { $lt: new Date(now.getTime() - eventRetentionMs) } });
+  }
+  const pruneTimer = setInterval(() => {
+    if (!stopped) void pruneEvents().catch((error: unknown) => logger.warn({ err: error }, 'could not prune published events; will retry'));
+  }, PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
+
   return {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(pruneTimer);
       await events.running;
       const inFlight = mail.running;
       if (inFlight) {
@@ -197,5 +228,6 @@ export function startOutboxRelay({ source, db, infra, logger, intervalMs = 250, 
     async flush() {
       await Promise.all([events.flush(), mail.flush()]);
     },
+    pruneEvents,
   };
 }

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo, type Server as NetServer, type Socket }
 import { pino } from 'pino';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { createRequestContext } from '../src/context.ts';
-import { KIT_ENTITIES, MailMessage, type MailAttachment } from '../src/db/entities.ts';
+import { KIT_ENTITIES, MailMessage, OutboxEvent, type MailAttachment } from '../src/db/entities.ts';
 import { openDatabase, type Database } from '../src/db/orm.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../src/db/scratch.ts';
 import { createInfrastructure, type Infrastructure } from '../src/infra.ts';
@@ -357,3 +357,33 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: n
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('pruning published events', () => {
+  it('deletes published events past their retention and keeps the recent and the unpublished ones', async () => {
+    const relay = startOutboxRelay({ source: 'test', db, infra, logger, intervalMs: 60_000, eventRetentionMs: 24 * 60 * 60_000 });
+    try {
+      const em = db.em.fork();
+      const day = 24 * 60 * 60_000;
+      const now = new Date();
+      const event = (id: string, ageMs: number, published: boolean) =>
+        em.create(OutboxEvent, {
+          id,
+          type: 'test.happened',
+          organizationId: null,
+          payload: {},
+          requestId: null,
+          occurredAt: new Date(now.getTime() - ageMs),
+          publishedAt: published ? new Date(now.getTime() - ageMs + 1_000) : null,
+        });
+      em.persist([event('evt_old_published', 2 * day, true), event('evt_old_unpublished', 2 * day, false), event('evt_recent_published', day / 2, true)]);
+      await em.flush();
+
+      expect(await relay.pruneEvents(now)).toBe(1);
+      const left = (await db.em.fork().find(OutboxEvent, {}, { orderBy: { id: 'asc' } })).map((row) => row.id);
+      expect(left).toEqual(['evt_old_unpublished', 'evt_recent_published']);
+      expect(await relay.pruneEvents(now)).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+});
