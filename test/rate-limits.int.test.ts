@@ -34,6 +34,17 @@ function costOf(result: GraphQLResult<unknown>) {
  * The heavy query `times` times at once: each reserves what it requests before any has finished,
  * so a burst needs a bucket as big as the requested costs together.
  */
+/** Waits (a bounded while) until the gateway charges the key's calls to a Pro bucket. */
+async function proPlanApplied(key: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const status = costOf(await platform.graphql('{ viewer { organization { id } } }', {}, { token: key })).throttleStatus;
+    if (status.maximumAvailable === 4_000) return;
+    if (Date.now() > deadline) throw new Error(`The gateway still charges the Pro organization's key to a bucket of ${status.maximumAvailable}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function burst(key: string, times: number): Promise<GraphQLResult<unknown>[]> {
   return Promise.all(Array.from({ length: times }, () => platform.graphql(HEAVY, {}, { token: key })));
 }
@@ -60,7 +71,7 @@ describe('rate limits by plan', () => {
     const [freeKey, proKey] = [await apiKeyOf(free), await apiKeyOf(pro)];
     // subscription.created reaches the gateway, which drops the free plan it had cached for Pro.
     await platform.platform.billing.subgraph.flushOutbox();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await proPlanApplied(proKey);
 
     const requested = costOf(await platform.graphql(HEAVY, {}, { token: freeKey })).requestedQueryCost;
     expect(requested * 4).toBeGreaterThan(1_000);
