@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { PersistedOperation } from '@platform/identity/entities/index.ts';
 import { dataOf, startTestPlatform, type GraphQLResult, type TestPlatform } from './support/platform.ts';
 import { given, type SignedIn } from './support/seed.ts';
 
@@ -70,6 +71,53 @@ describe('publishing an app\'s operations', () => {
     const owner = await given(platform).owner();
     const refused = await publish(owner, 'broken-app', [operation(body)]);
     expect(refused.userErrors).toEqual([expect.objectContaining({ code, field: ['input', 'operations', '0', 'body'] })]);
+  });
+
+  it.each([
+    ['a field the API does not have', 'query Ghost { viewer { nickname } }', 'Cannot query field "nickname" on type "Viewer".'],
+    ['an argument of the wrong type', 'query Plans { plans(includeArchived: "yes") { key } }', 'Boolean cannot represent a non boolean value: "yes"'],
+    ['a subscription without a selection on its object field', 'subscription Inbox { notificationReceived }', 'Field "notificationReceived" of type "Notification!" must have a selection of subfields. Did you mean "notificationReceived { ... }"?'],
+    ['a subscription of two fields', 'subscription Both { notificationReceived { id } notificationCountsChanged { __typename } }', 'Subscription "Both" must select only one top level field.'],
+    ['a variable of a type only the supergraph knows', 'query Graph($graph: join__Graph) { viewer { role } }', 'Unknown type "join__Graph". Variable "$graph" is never used in operation "Graph".'],
+  ])('refuses %s with graphql-js\'s message, and stores none of the publish', async (_label, body, reason) => {
+    const owner = await given(platform).owner();
+    const refused = await publish(owner, 'invalid-app', [operation(VIEWER_ROLE), operation(body)]);
+    expect(refused.published).toBeNull();
+    expect(refused.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_DOCUMENT', field: ['input', 'operations', '1', 'body'] })]);
+    const name = /^\w+ (\w+)/.exec(body)![1]!;
+    expect(refused.userErrors[0]!.message).toBe(`Operation 1 ('${name}', id ${sha256(body)}): ${reason}`);
+
+    const key = await apiKey(owner, { clientName: 'invalid-app', safelist: true });
+    expect(codeOf(await send(byHash(VIEWER_ROLE), key.secret))).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('accepts operations that use fragments, variables and every root type', async () => {
+    const owner = await given(platform).owner();
+    const documents = [
+      'query Named($first: Int) { viewer { ...Who organization { apiKeys(first: $first) { nodes { id } } } } } fragment Who on Viewer { role }',
+      'mutation Rename($input: OrganizationUpdateInput!) { organizationUpdate(input: $input) { userErrors { code } } }',
+      'subscription Counts { notificationCountsChanged { __typename } }',
+    ];
+    expect(await publish(owner, 'valid-app', documents.map(operation))).toMatchObject({ published: 3, alreadyPublished: 0, userErrors: [] });
+  });
+
+  it('publishes the same manifest sent several times at once exactly once, and every publish succeeds', async () => {
+    const owner = await given(platform).owner();
+    const manifest = [operation(ORGANIZATION_NAME), operation(VIEWER_ROLE)];
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => platform.graphql<PublishPayload>(PUBLISH, { input: { clientName: 'racing-app', clientVersion: '1.0.0', operations: manifest } }, { token: owner.accessToken })),
+    );
+    const payloads = results.map((result) => dataOf(result).persistedOperationsPublish);
+    for (const payload of payloads) {
+      expect(payload.userErrors).toEqual([]);
+      expect(payload.published! + payload.alreadyPublished!).toBe(2);
+    }
+    expect(payloads.reduce((sum, payload) => sum + payload.published!, 0)).toBe(2);
+
+    // Published again later, nothing changes.
+    expect(await publish(owner, 'racing-app', manifest)).toMatchObject({ published: 0, alreadyPublished: 2, userErrors: [] });
+    const stored = await platform.identity.db.em.fork().find(PersistedOperation, { clientName: 'racing-app' }, { filters: { tenant: false } });
+    expect(stored.map((row) => row.operationId).sort()).toEqual(manifest.map((entry) => entry.id).sort());
   });
 
   it('stores new operations once and counts the ones already there', async () => {

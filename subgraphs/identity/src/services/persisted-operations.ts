@@ -1,7 +1,8 @@
 import { DomainService, newId, paginate, UserInputError, validateInput, type Connection, type PageArguments, type UserError } from '@platform/kit';
-import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { platformApiSchema } from '@platform/schema/api-schema.ts';
+import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { z } from 'zod';
-import { Organization, PersistedOperation } from '../entities/index.ts';
+import { PersistedOperation } from '../entities/index.ts';
 import { requireAuthenticated, sha256, type IdentityDeps } from './support.ts';
 
 /** An app's name as keys and manifests use it: lower case, digits, dot, dash, underscore. */
@@ -11,6 +12,8 @@ export const MAX_OPERATIONS_PER_PUBLISH = 1_000;
 /** The largest document accepted, in bytes: the gateway's own document limit is far below it. */
 export const MAX_OPERATION_BYTES = 100 * 1024;
 const OPERATION_ID = /^[0-9a-f]{64}$/;
+/** Validation errors quoted per refused operation; the rest are counted. */
+const MAX_REPORTED_VALIDATION_ERRORS = 3;
 
 const publishInput = z.object({
   clientName: z.string().trim().regex(CLIENT_NAME, 'Use 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.'),
@@ -28,6 +31,11 @@ const publishInput = z.object({
     .max(MAX_OPERATIONS_PER_PUBLISH, `Publish at most ${MAX_OPERATIONS_PER_PUBLISH} operations at a time.`),
 });
 
+/** How a refusal names an operation: its name, when it has one, and its id. */
+function describe(id: string, name: string | null | undefined): string {
+  return name ? `'${name.slice(0, 200)}', id ${id}` : `id ${id}`;
+}
+
 interface CheckedOperation {
   id: string;
   body: string;
@@ -35,18 +43,25 @@ interface CheckedOperation {
   type: string;
 }
 
-/** The single operation of a document, or the reason it cannot be published. */
-function operationOf(body: string): OperationDefinitionNode | string {
+/** The single operation of a document, valid against the platform's API schema, or the reason it cannot be published. */
+function operationOf(body: string): OperationDefinitionNode | { problem: string; name?: string } {
   let document: DocumentNode;
   try {
     document = parse(body, { noLocation: true });
   } catch (error) {
-    return `The document does not parse: ${(error as Error).message}`;
+    return { problem: `The document does not parse: ${(error as Error).message}` };
   }
   const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length !== 1) return `A published document holds exactly one operation (it may add fragments); this one holds ${operations.length}.`;
+  if (operations.length !== 1) return { problem: `A published document holds exactly one operation (it may add fragments); this one holds ${operations.length}.` };
   if (document.definitions.some((definition) => definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION)) {
-    return 'A published document holds an operation and its fragments, nothing else.';
+    return { problem: 'A published document holds an operation and its fragments, nothing else.' };
+  }
+  // The same rules the gateway runs it through, so a published operation cannot fail them later.
+  const invalid = validate(platformApiSchema(), document);
+  if (invalid.length > 0) {
+    const shown = invalid.slice(0, MAX_REPORTED_VALIDATION_ERRORS).map((error) => error.message);
+    const more = invalid.length - shown.length;
+    return { problem: `${shown.join(' ')}${more > 0 ? ` (and ${more} more)` : ''}`, name: operations[0]!.name?.value };
   }
   return operations[0]!;
 }
@@ -80,8 +95,8 @@ export class PersistedOperationService extends DomainService<IdentityDeps> {
         return;
       }
       const definition = operationOf(operation.body);
-      if (typeof definition === 'string') {
-        problems.push({ code: 'INVALID_DOCUMENT', message: `Operation ${index}: ${definition}`, field: [...field, 'body'] });
+      if ('problem' in definition) {
+        problems.push({ code: 'INVALID_DOCUMENT', message: `Operation ${index} (${describe(operation.id, definition.name ?? operation.name)}): ${definition.problem}`, field: [...field, 'body'] });
         return;
       }
       const name = definition.name?.value ?? null;
@@ -95,31 +110,42 @@ export class PersistedOperationService extends DomainService<IdentityDeps> {
     });
     if (problems.length > 0) throw new UserInputError(problems);
 
-    const { em } = this.context;
-    const existing = new Set(
-      (await em.find(PersistedOperation, { clientName, operationId: { $in: checked.map((operation) => operation.id) } }, { fields: ['operationId'] })).map((row) => row.operationId),
-    );
-    const organization = em.getReference(Organization, this.context.organizationId!);
     const publishedBy = principal.kind === 'user' ? principal.userId : principal.kind === 'apiKey' ? principal.apiKeyId : principal.kind;
-    const fresh = checked.filter((operation) => !existing.has(operation.id));
     const now = new Date();
-    for (const operation of fresh) {
-      em.persist(
-        em.create(PersistedOperation, {
-          id: newId('pop'),
-          organization,
-          clientName,
-          clientVersion,
-          operationId: operation.id,
-          operationName: operation.name,
-          operationType: operation.type,
-          body: operation.body,
-          publishedBy,
-          createdAt: now,
-        }),
-      );
-    }
-    if (fresh.length > 0) this.context.emit('persisted_operations.published', { clientName, clientVersion, operationIds: fresh.map((operation) => operation.id) });
+    // Re-publishing a whole manifest is the common case: its known operations are not sent again.
+    const existing = new Set(
+      (await this.em.find(PersistedOperation, { clientName, operationId: { $in: checked.map((operation) => operation.id) } }, { fields: ['operationId'] })).map((row) => row.operationId),
+    );
+    // One insert that skips operations already there: a publish of the same manifest running at the
+    // same moment waits for this one and then skips them, instead of failing on the unique index.
+    // Sorted by id so that two such publishes lock their rows in one order and cannot deadlock.
+    const rows = checked
+      .filter((operation) => !existing.has(operation.id))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((operation) => ({
+        id: newId('pop'),
+        organization: this.context.organizationId!,
+        clientName,
+        clientVersion,
+        operationId: operation.id,
+        operationName: operation.name,
+        operationType: operation.type,
+        body: operation.body,
+        publishedBy,
+        createdAt: now,
+      }));
+    const inserted: { operationId: string }[] =
+      rows.length === 0
+        ? []
+        : await this.em
+            .createQueryBuilder(PersistedOperation)
+            .insert(rows)
+            .onConflict(['organization', 'clientName', 'operationId'])
+            .ignore()
+            .returning(['operationId'])
+            .execute('all');
+    const fresh = inserted.map((row) => row.operationId);
+    if (fresh.length > 0) this.context.emit('persisted_operations.published', { clientName, clientVersion, operationIds: fresh });
     return { published: fresh.length, alreadyPublished: checked.length - fresh.length };
   }
 
