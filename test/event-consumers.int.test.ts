@@ -5,6 +5,7 @@ import {
   createLogger,
   EVENT_FEED_PATH,
   EVENT_MAX_ATTEMPTS,
+  EVENTS_CHANNEL,
   InternalCallError,
   newId,
   OutboxEvent,
@@ -114,6 +115,30 @@ describe('durable event consumers', () => {
       await consumers.drain();
       await recordUnannounced('test.late', owner.organizationId, lateId);
       await consumers.drain();
+      expect(seen).toEqual([early, lateId]);
+    } finally {
+      await consumers.stop();
+    }
+  });
+
+  it('reads back behind its cursor at once when pub/sub announces an event that committed late', async () => {
+    const owner = await given(platform).owner();
+    const seen: string[] = [];
+    const consumers = startCounting('test.late_announced', async (event) => {
+      seen.push(event.id);
+    });
+    try {
+      const lateId = newId('evt');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const early = await recordUnannounced('test.late_announced', owner.organizationId);
+      await consumers.drain();
+      expect(seen).toEqual([early]);
+      // The relay announces the late event once it commits; the consumer's poll is a minute away.
+      await recordUnannounced('test.late_announced', owner.organizationId, lateId);
+      const announcement: Partial<DomainEvent> = { id: lateId, source: 'identity', type: 'test.late_announced', organizationId: owner.organizationId };
+      await platform.platform.infra.pubsub.publish(EVENTS_CHANNEL, JSON.stringify(announcement));
+      const deadline = Date.now() + 10_000;
+      while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(seen).toEqual([early, lateId]);
     } finally {
       await consumers.stop();

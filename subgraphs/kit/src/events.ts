@@ -21,6 +21,13 @@ export const EVENT_FEED_MAX_PAGE = 500;
  */
 export const EVENT_LOOKBACK_MS = 60_000;
 
+/**
+ * How often a consumer re-reads the look-back window when nothing asks for it sooner. Other reads
+ * start at the cursor, so an idle consumer's poll costs one empty page. A wake-up for an event below
+ * the cursor (a late commit, relayed after later events) asks for a look-back read at once.
+ */
+const LOOKBACK_EVERY_MS = 30_000;
+
 /** Handler failures before an event is set aside as failed, so one bad event cannot stall the rest. */
 export const EVENT_MAX_ATTEMPTS = 8;
 
@@ -159,9 +166,15 @@ export function startEventConsumers<Services, Deps>(options: EventConsumersOptio
     }
   }
 
-  async function consume(consumer: EventConsumer<Services, Deps>): Promise<void> {
+  /** The furthest event each consumer got past, as of its last read; a wake-up for one below it asks for a look-back read. */
+  const reached = new Map<string, string>();
+  const lookedBackAt = new Map<string, number>();
+  const lookBackWanted = new Set<string>();
+
+  async function consume(consumer: EventConsumer<Services, Deps>, lookBack: boolean): Promise<void> {
     const position = await positionOf(consumer.name);
-    let after: string | null = position ? idFloor('evt', idTime(position) - EVENT_LOOKBACK_MS) : null;
+    if (position) reached.set(consumer.name, position);
+    let after: string | null = position && lookBack ? idFloor('evt', idTime(position) - EVENT_LOOKBACK_MS) : position;
     let furthest = position;
     for (;;) {
       const page = await internal.post<{ events: DomainEvent[] }>(
@@ -180,6 +193,8 @@ export function startEventConsumers<Services, Deps>(options: EventConsumersOptio
         if (!done.has(event.id) && !(await handleOne(consumer, event))) {
           // Keep the order: later events wait until this one is handled or set aside.
           if (furthest) await savePosition(consumer.name, furthest);
+          // The failed event is read again next time, wherever the cursor stands.
+          lookBackWanted.add(consumer.name);
           return;
         }
         if (!furthest || event.id > furthest) furthest = event.id;
@@ -187,21 +202,31 @@ export function startEventConsumers<Services, Deps>(options: EventConsumersOptio
       after = events[events.length - 1]!.id;
       if (events.length < 200) break;
     }
-    if (furthest) await savePosition(consumer.name, furthest);
+    if (furthest) {
+      await savePosition(consumer.name, furthest);
+      reached.set(consumer.name, furthest);
+    }
   }
 
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
 
   /** One run per consumer at a time; a wake-up during a run asks for one more run after it. */
-  function run(consumer: EventConsumer<Services, Deps>): Promise<void> {
+  function run(consumer: EventConsumer<Services, Deps>, lookBack = false): Promise<void> {
+    if (lookBack) lookBackWanted.add(consumer.name);
     const current = running.get(consumer.name);
     if (current) {
       again.add(consumer.name);
       return current;
     }
-    const next = consume(consumer)
-      .catch((error: unknown) => logger.warn({ err: error, consumer: consumer.name }, 'could not read events; will retry'))
+    const now = Date.now();
+    const full = lookBackWanted.delete(consumer.name) || now - (lookedBackAt.get(consumer.name) ?? 0) >= LOOKBACK_EVERY_MS;
+    if (full) lookedBackAt.set(consumer.name, now);
+    const next = consume(consumer, full)
+      .catch((error: unknown) => {
+        lookBackWanted.add(consumer.name);
+        logger.warn({ err: error, consumer: consumer.name }, 'could not read events; will retry');
+      })
       .finally(() => {
         running.delete(consumer.name);
         if (again.delete(consumer.name) && !stopped) void run(consumer);
@@ -223,14 +248,16 @@ export function startEventConsumers<Services, Deps>(options: EventConsumersOptio
 
   const unsubscribe = options.infra.pubsub.subscribe(EVENTS_CHANNEL, (message) => {
     if (stopped) return;
-    let event: Pick<DomainEvent, 'source' | 'type'>;
+    let event: Pick<DomainEvent, 'id' | 'source' | 'type'>;
     try {
       event = JSON.parse(message) as DomainEvent;
     } catch {
       return;
     }
     for (const consumer of options.consumers) {
-      if (consumer.source === event.source && consumer.types.includes(event.type)) void run(consumer);
+      if (consumer.source !== event.source || !consumer.types.includes(event.type)) continue;
+      const position = reached.get(consumer.name);
+      void run(consumer, typeof event.id === 'string' && position !== undefined && event.id <= position);
     }
   });
   for (const consumer of options.consumers) void run(consumer);
@@ -239,9 +266,8 @@ export function startEventConsumers<Services, Deps>(options: EventConsumersOptio
     async drain() {
       for (const consumer of options.consumers) {
         // A run already going may have read the feed before the caller's events were committed.
-        const current = running.get(consumer.name);
-        if (current) await current;
-        await run(consumer);
+        for (let current = running.get(consumer.name); current; current = running.get(consumer.name)) await current;
+        await run(consumer, true);
       }
     },
     async stop() {
