@@ -165,11 +165,18 @@ describe('the inbox', () => {
     await live.stop();
   });
 
-  it('marks every unseen notification seen at once, leaving them unread', async () => {
-    const { api } = await inboxOf(3);
+  it('marks every unseen notification seen at once, leaving them unread, and publishes the counts to the user\'s other tabs', async () => {
+    const { member, api } = await inboxOf(3);
+    await platform.platform.notifications.subgraph.flushOutbox();
+    const live = await captureLive(platform, member.organizationId);
     expect(await api.counts()).toEqual({ unread: 3, unseen: 3 });
     expect((await api.call<any>(notificationDocuments.markAllSeen, {})).notificationMarkAllSeen).toEqual({ updated: 3, counts: { unread: 3, unseen: 0 }, userErrors: [] });
     expect((await api.call<any>(notificationDocuments.markAllSeen, {})).notificationMarkAllSeen).toEqual({ updated: 0, counts: { unread: 3, unseen: 0 }, userErrors: [] });
+    await platform.platform.notifications.subgraph.flushOutbox();
+    const published = await waitFor(() => live.of('notificationCountsChanged', userIdOf(member)), (messages) => messages.length > 0);
+    // Once: the second call changed nothing.
+    expect(published.map((message) => message.data)).toEqual([{ __typename: 'NotificationCounts', unread: 3, unseen: 0 }]);
+    await live.stop();
   });
 
   it('applies nothing when any id is unknown, someone else\'s or beyond 100', async () => {
@@ -283,6 +290,47 @@ describe('preferences', () => {
 
     const reset = (await notificationsOf(platform, admin).call<any>(notificationDocuments.preferenceReset, { input: { kind: 'announcement', channel: 'EMAIL' } })).notificationPreferenceReset;
     expect(reset.preferences.preferences).toContainEqual({ kind: 'announcement', channel: 'EMAIL', enabled: false, source: 'ORGANIZATION' });
+  });
+
+  it('go back to the platform default when the organization resets its default, members\' own choices kept', async () => {
+    const { owner, admin, member } = await team();
+    const manage = notificationsOf(platform, owner);
+    const setDefault = (who: SignedIn, channel: string, enabled: boolean) =>
+      notificationsOf(platform, who).call<any>(notificationDocuments.organizationDefaultSet, { input: { kind: 'announcement', channel, enabled } });
+    await setDefault(owner, 'EMAIL', false);
+    await setDefault(owner, 'PUSH', false);
+    await notificationsOf(platform, admin).setPreference('announcement', 'EMAIL', false);
+    // Another organization's default for the same cell is its own.
+    const other = await given(platform).owner();
+    await setDefault(other, 'EMAIL', false);
+    const emailOf = async (who: SignedIn) =>
+      ((await notificationsOf(platform, who).call<any>(notificationDocuments.preferences)).notificationPreferences.preferences as any[]).find(
+        (preference) => preference.kind === 'announcement' && preference.channel === 'EMAIL',
+      );
+    expect(await emailOf(member)).toMatchObject({ enabled: false, source: 'ORGANIZATION' });
+
+    const refused = await notificationsOf(platform, member).raw(notificationDocuments.organizationDefaultReset, { input: { kind: 'announcement', channel: 'EMAIL' } });
+    expect(errorCode(refused)).toBe('FORBIDDEN');
+    expect(await emailOf(member)).toMatchObject({ enabled: false, source: 'ORGANIZATION' });
+
+    const reset = (input: Record<string, unknown>) => manage.call<any>(notificationDocuments.organizationDefaultReset, { input }).then((data) => data.organizationNotificationDefaultReset);
+    expect(await reset({ kind: 'announcement', channel: 'EMAIL' })).toEqual({ defaults: [{ kind: 'announcement', channel: 'PUSH', enabled: false }], userErrors: [] });
+    expect(await emailOf(member)).toEqual({ kind: 'announcement', channel: 'EMAIL', enabled: true, source: 'PLATFORM', editable: true });
+    expect(await emailOf(admin)).toMatchObject({ enabled: false, source: 'USER' });
+    expect((await manage.call<any>(notificationDocuments.organizationDefaults)).organizationNotificationDefaults).toEqual([{ kind: 'announcement', channel: 'PUSH', enabled: false }]);
+    expect((await notificationsOf(platform, other).call<any>(notificationDocuments.organizationDefaults)).organizationNotificationDefaults).toEqual([
+      { kind: 'announcement', channel: 'EMAIL', enabled: false },
+    ]);
+    // Resetting what is not set changes nothing; an unknown kind is named back.
+    expect(await reset({ kind: 'announcement', channel: 'EMAIL' })).toEqual({ defaults: [{ kind: 'announcement', channel: 'PUSH', enabled: false }], userErrors: [] });
+    expect((await reset({ kind: 'no.such.kind', channel: 'EMAIL' })).userErrors).toEqual([
+      { code: 'UNKNOWN_KIND', message: "'no.such.kind' is not a notification kind; see notificationKinds.", field: ['input', 'kind'] },
+    ]);
+
+    await manage.send({ title: 'Back to the platform', body: 'Body' });
+    await settle(platform);
+    expect((await notificationMailTo(platform, member.email)).map((mail) => mail.subject)).toContain('Back to the platform');
+    expect((await notificationMailTo(platform, admin.email)).map((mail) => mail.subject)).not.toContain('Back to the platform');
   });
 
   it('cannot turn off a critical kind on its default channels, nor name an unknown kind or language', async () => {

@@ -27,6 +27,7 @@ export const notificationDocuments = {
   settings: `mutation($input: NotificationSettingsUpdateInput!) { notificationSettingsUpdate(input: $input) { preferences { emailDelivery locale } ${USER_ERRORS} } }`,
   organizationDefaults: `{ organizationNotificationDefaults { kind channel enabled } }`,
   organizationDefaultSet: `mutation($input: OrganizationNotificationDefaultSetInput!) { organizationNotificationDefaultSet(input: $input) { defaults { kind channel enabled } ${USER_ERRORS} } }`,
+  organizationDefaultReset: `mutation($input: OrganizationNotificationDefaultResetInput!) { organizationNotificationDefaultReset(input: $input) { defaults { kind channel enabled } ${USER_ERRORS} } }`,
   pushConfig: `{ pushConfig { enabled vapidPublicKey } }`,
   pushSubscriptions: `{ pushSubscriptions { id endpointHost userAgent createdAt lastDeliveredAt } }`,
   pushRegister: `mutation($input: PushSubscriptionRegisterInput!) { pushSubscriptionRegister(input: $input) { pushSubscription { id endpointHost } ${USER_ERRORS} } }`,

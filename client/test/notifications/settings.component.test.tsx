@@ -8,6 +8,7 @@ import {
   NotificationPreferencesDocument,
   NotificationPreferenceSetDocument,
   NotificationSettingsUpdateDocument,
+  OrganizationNotificationDefaultResetDocument,
   OrganizationNotificationDefaultsDocument,
   OrganizationNotificationDefaultSetDocument,
   PushSubscriptionsDocument,
@@ -191,5 +192,70 @@ describe('the notification settings page', () => {
     expect(await screen.findByText("Default for Announcements from your organization's admins: Email is off.")).toBeInTheDocument();
     expect(email).not.toBeChecked();
     expect(email).toHaveAccessibleDescription('Set for the organization');
+  });
+
+  it('resets an organization default to the platform default, and the member\'s own matrix follows', async () => {
+    const user = userEvent.setup();
+    const pushOff: Cell[] = DEFAULT_CELLS.map((cell) => (cell[0] === 'announcement' && cell[1] === 'PUSH' ? ['announcement', 'PUSH', false, 'ORGANIZATION'] : cell));
+    const setting = (channel: NotificationChannel, enabled: boolean) => ({ __typename: 'NotificationChannelSetting', kind: 'announcement', channel, enabled });
+    await renderWithApp(page, {
+      path: '/settings/notifications',
+      signedIn: true,
+      mocks: [
+        viewerAnswer({ role: 'ADMIN', permissions: ADMIN_PERMISSIONS }),
+        preferencesAnswer(pushOff),
+        pushSubscriptionsAnswer,
+        { request: { query: OrganizationNotificationDefaultsDocument }, result: { data: { organizationNotificationDefaults: [setting('EMAIL', true), setting('PUSH', false)] } } },
+        {
+          request: { query: OrganizationNotificationDefaultResetDocument, variables: { input: { kind: 'announcement', channel: 'PUSH' } } },
+          result: { data: { organizationNotificationDefaultReset: { __typename: 'OrganizationNotificationDefaultPayload', defaults: [setting('EMAIL', true)], userErrors: [] } } },
+        },
+        // Read again after the reset: the member's own matrix names where each setting comes from.
+        preferencesAnswer(DEFAULT_CELLS),
+      ],
+    });
+    const defaults = await screen.findByRole('table', { name: 'Organization defaults' });
+    const push = within(defaults).getByRole('switch', { name: "Default for Announcements from your organization's admins: Browser" });
+    expect(push).not.toBeChecked();
+    expect(push).toHaveAccessibleDescription('Set for the organization');
+    const own = within(await matrix()).getByRole('switch', { name: "Announcements from your organization's admins: Browser" });
+    expect(own).not.toBeChecked();
+    expect(own).toHaveAccessibleDescription('Organization default');
+    // Only cells the organization set can be reset; locked and platform ones cannot.
+    const resets = within(defaults).getAllByRole('button', { name: /^Reset to platform default: / });
+    expect(resets.map((button) => button.getAttribute('aria-label'))).toEqual([
+      "Reset to platform default: Announcements from your organization's admins: Email",
+      "Reset to platform default: Announcements from your organization's admins: Browser",
+    ]);
+
+    await user.click(within(defaults).getByRole('button', { name: "Reset to platform default: Announcements from your organization's admins: Browser" }));
+    expect(await screen.findByText("Default for Announcements from your organization's admins: Browser follows the platform again.")).toBeInTheDocument();
+    expect(push).toBeChecked();
+    expect(push).toHaveAccessibleDescription('Default');
+    expect(within(defaults).queryByRole('button', { name: "Reset to platform default: Announcements from your organization's admins: Browser" })).not.toBeInTheDocument();
+    // The button is gone: keyboard focus stays in the cell, on its switch.
+    expect(push).toHaveFocus();
+    await waitFor(() => expect(own).toHaveAccessibleDescription('Default'));
+    expect(own).toBeChecked();
+  });
+
+  it('names the organization defaults\' reset control in German', async () => {
+    await renderWithApp(page, {
+      path: '/settings/notifications',
+      signedIn: true,
+      language: 'de',
+      mocks: [
+        viewerAnswer({ role: 'ADMIN', permissions: ADMIN_PERMISSIONS }),
+        preferencesAnswer(),
+        pushSubscriptionsAnswer,
+        {
+          request: { query: OrganizationNotificationDefaultsDocument },
+          result: { data: { organizationNotificationDefaults: [{ __typename: 'NotificationChannelSetting', kind: 'announcement', channel: 'PUSH', enabled: false }] } },
+        },
+      ],
+    });
+    const defaults = await screen.findByRole('table', { name: 'Standards der Organisation' });
+    const reset = within(defaults).getByRole('button', { name: /^Auf Plattform-Standard zurücksetzen: .*: Browser$/ });
+    expect(reset).toHaveTextContent('Auf Plattform-Standard zurücksetzen');
   });
 });

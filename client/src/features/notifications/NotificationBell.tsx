@@ -35,8 +35,8 @@ function BellIcon() {
 
 /**
  * The bell in the top bar: the count of new notifications, kept live over the subscription, and a
- * panel with the latest ones. Opening the panel marks what it shows as seen; new notifications
- * are announced politely to screen readers.
+ * panel with the latest ones. Opening the panel marks the whole inbox seen, and so does anything new
+ * while it stays open; new notifications are announced politely to screen readers.
  */
 export function NotificationBell() {
   const { t } = useTranslation();
@@ -53,6 +53,8 @@ export function NotificationBell() {
   const list = useQuery(NotificationsDocument, { variables: BELL_VARIABLES, skip: !opened });
   const unread = counts.data?.notificationCounts.unread ?? 0;
   const unseen = counts.data?.notificationCounts.unseen ?? 0;
+  const { markAllSeen } = useNotificationActions();
+  const markingSeen = useRef(false);
 
   // Each event lands on the one NotificationCounts in the cache (see createCache), which the query above reads.
   useSubscription(NotificationCountsChangedDocument, { onData: () => {} });
@@ -81,6 +83,20 @@ export function NotificationBell() {
   }, [open]);
 
   useEffect(() => setOpen(false), [location.pathname]);
+
+  // While the panel is open nothing in the inbox counts as new, listed or not: the server clears the
+  // whole badge, and clears it again when the subscription brings a new count.
+  useEffect(() => {
+    if (!open || unseen === 0 || markingSeen.current) return;
+    markingSeen.current = true;
+    markAllSeen()
+      .catch(() => {
+        // The badge stays as it was; opening the bell again tries again.
+      })
+      .finally(() => {
+        markingSeen.current = false;
+      });
+  }, [open, unseen, markAllSeen]);
 
   // A non-modal panel: Escape, a click elsewhere or moving focus out of it closes it.
   useEffect(() => {
@@ -165,17 +181,6 @@ function BellPanel({ headingId, headingRef, unread, notifications, loading, erro
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const shown = useMemo(() => notifications?.slice(0, BELL_SIZE), [notifications]);
-  const seenRequested = useRef(new Set<string>());
-
-  // What the panel shows has been seen: the badge counts only what was not.
-  useEffect(() => {
-    const unseen = (shown ?? []).filter((notification) => !notification.seenAt && !seenRequested.current.has(notification.id)).map((notification) => notification.id);
-    if (unseen.length === 0) return;
-    for (const id of unseen) seenRequested.current.add(id);
-    act('seen', unseen).catch(() => {
-      for (const id of unseen) seenRequested.current.delete(id);
-    });
-  }, [shown, act]);
 
   async function run(action: () => Promise<{ userErrors: readonly { message: string }[] }>) {
     if (busy) return;

@@ -1,3 +1,4 @@
+import type { ApolloCache } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,8 +8,10 @@ import {
   NotificationPreferencesDocument,
   NotificationPreferenceSetDocument,
   NotificationSettingsUpdateDocument,
+  OrganizationNotificationDefaultResetDocument,
   OrganizationNotificationDefaultsDocument,
   OrganizationNotificationDefaultSetDocument,
+  type NotificationChannelSettingFieldsFragment,
   type EmailDelivery,
   type NotificationChannel,
   type NotificationPreferencesFieldsFragment,
@@ -205,34 +208,49 @@ function PreferencesSection({ kinds, preferences }: { kinds: readonly Notificati
   );
 }
 
+/** The organization's defaults as a set or reset returned them: the whole list, in place of the cached one. */
+function keepDefaults(cache: ApolloCache, defaults: readonly NotificationChannelSettingFieldsFragment[] | null | undefined): void {
+  if (defaults) cache.writeQuery({ query: OrganizationNotificationDefaultsDocument, data: { __typename: 'Query', organizationNotificationDefaults: [...defaults] } });
+}
+
 function OrganizationDefaultsSection({ kinds }: { kinds: readonly NotificationKind[] }) {
   const { t } = useTranslation();
   const { viewer } = useViewer();
   const id = useId();
   const query = useQuery(OrganizationNotificationDefaultsDocument);
   const [setDefault] = useMutation(OrganizationNotificationDefaultSetDocument);
+  const [resetDefault] = useMutation(OrganizationNotificationDefaultResetDocument);
   const { save, alert } = useSaver();
-  const [pending, setPending] = useState<Record<string, boolean>>({});
+  // A cell's switch position while its change is saved; null while its reset is.
+  const [pending, setPending] = useState<Record<string, boolean | null>>({});
   // Only what the organization set is listed; everything else follows the platform's default channels.
   const explicit = new Map((query.data?.organizationNotificationDefaults ?? []).map((setting) => [`${setting.kind}/${setting.channel}`, setting.enabled]));
 
-  async function toggle(kind: NotificationKind, channel: NotificationChannel, enabled: boolean) {
+  async function change(kind: NotificationKind, channel: NotificationChannel, enabled: boolean | null) {
     const cell = `${kind.key}/${channel}`;
     if (cell in pending) return;
     setPending((current) => ({ ...current, [cell]: enabled }));
     const what = { kind: kindLabel(t, kind), channel: channelLabel(t, channel) };
+    const input = { kind: kind.key, channel };
+    const success =
+      enabled === null ? 'notifications:settings.defaults.wasReset' : enabled ? 'notifications:settings.defaults.turnedOn' : 'notifications:settings.defaults.turnedOff';
     await save(async () => {
+      if (enabled === null) {
+        const { data } = await resetDefault({
+          variables: { input },
+          update: (cache, result) => keepDefaults(cache, result.data?.organizationNotificationDefaultReset.defaults),
+          refetchQueries: [NotificationPreferencesDocument],
+        });
+        return data?.organizationNotificationDefaultReset.userErrors;
+      }
       const { data } = await setDefault({
-        variables: { input: { kind: kind.key, channel, enabled } },
-        update(cache, result) {
-          const defaults = result.data?.organizationNotificationDefaultSet.defaults;
-          if (defaults) cache.writeQuery({ query: OrganizationNotificationDefaultsDocument, data: { __typename: 'Query', organizationNotificationDefaults: defaults } });
-        },
+        variables: { input: { ...input, enabled } },
+        update: (cache, result) => keepDefaults(cache, result.data?.organizationNotificationDefaultSet.defaults),
         // The user's own matrix shows where each setting comes from, the organization included.
         refetchQueries: [NotificationPreferencesDocument],
       });
       return data?.organizationNotificationDefaultSet.userErrors;
-    }, t(enabled ? 'notifications:settings.defaults.turnedOn' : 'notifications:settings.defaults.turnedOff', what));
+    }, t(success, what));
     setPending(({ [cell]: _done, ...rest }) => rest);
   }
 
@@ -252,18 +270,36 @@ function OrganizationDefaultsSection({ kinds }: { kinds: readonly NotificationKi
             const locked = lockedOn(kind, channel);
             const set = explicit.get(cell);
             const sourceId = `${id}-defaults-${cell.replace(/[^\w-]/g, '-')}-source`;
+            const what = { kind: kindLabel(t, kind), channel: channelLabel(t, channel) };
+            const platform = kind.defaultChannels.includes(channel);
             return (
               <div className="channel-cell">
                 <Switch
-                  label={t('notifications:settings.defaults.switchLabel', { kind: kindLabel(t, kind), channel: channelLabel(t, channel) })}
-                  checked={locked || (pending[cell] ?? set ?? kind.defaultChannels.includes(channel))}
+                  label={t('notifications:settings.defaults.switchLabel', what)}
+                  checked={locked || (pending[cell] === null ? platform : (pending[cell] ?? set ?? platform))}
                   disabled={locked}
                   describedBy={[sourceId, locked ? noteId : null].filter(Boolean).join(' ')}
-                  onChange={(enabled) => void toggle(kind, channel, enabled)}
+                  onChange={(enabled) => void change(kind, channel, enabled)}
                 />
                 <span className="channel-cell__source" id={sourceId}>
                   {locked ? t(SOURCE_KEYS.CRITICAL) : set === undefined ? t(SOURCE_KEYS.PLATFORM) : t('notifications:settings.defaults.chosen')}
                 </span>
+                {set !== undefined && !locked && (
+                  <Button
+                    variant="link"
+                    aria-label={t('notifications:settings.defaults.resetLabel', what)}
+                    onClick={(event) => {
+                      // The button goes once the reset is saved: keep keyboard focus in the cell, on its switch.
+                      const button = event.currentTarget;
+                      const toggle = button.closest('.channel-cell')?.querySelector<HTMLInputElement>('input[role="switch"]');
+                      void change(kind, channel, null).then(() => {
+                        if (!button.isConnected) toggle?.focus();
+                      });
+                    }}
+                  >
+                    {t('notifications:settings.defaults.reset')}
+                  </Button>
+                )}
               </div>
             );
           }}

@@ -4,8 +4,8 @@ import { useCallback } from 'react';
 import {
   NotificationArchiveDocument,
   NotificationMarkAllReadDocument,
+  NotificationMarkAllSeenDocument,
   NotificationMarkReadDocument,
-  NotificationMarkSeenDocument,
   NotificationMarkUnreadDocument,
   NotificationSnoozeDocument,
   NotificationUnarchiveDocument,
@@ -14,7 +14,7 @@ import {
 import type { UserErrorLike } from '../../graphql/errors.ts';
 import { cachedNotificationIds, markLocally, removeFromLists } from './notifications.ts';
 
-export type NotificationAction = 'read' | 'unread' | 'seen' | 'archive' | 'unarchive' | 'snooze';
+export type NotificationAction = 'read' | 'unread' | 'archive' | 'unarchive' | 'snooze';
 
 export interface ActionOutcome {
   /** How many notifications changed. */
@@ -26,7 +26,6 @@ export interface ActionOutcome {
 const MUTATIONS = {
   read: [NotificationMarkReadDocument, 'notificationMarkRead'],
   unread: [NotificationMarkUnreadDocument, 'notificationMarkUnread'],
-  seen: [NotificationMarkSeenDocument, 'notificationMarkSeen'],
   archive: [NotificationArchiveDocument, 'notificationArchive'],
   unarchive: [NotificationUnarchiveDocument, 'notificationUnarchive'],
 } as const;
@@ -34,16 +33,16 @@ const MUTATIONS = {
 type Payloads = Partial<Record<string, NotificationBulkFieldsFragment>>;
 
 /** What each action did, applied to the cache once the server confirmed it (the new counts come with the payload). */
-function applyToCache(cache: ApolloCache, action: NotificationAction | 'allRead', ids: readonly string[]): void {
+function applyToCache(cache: ApolloCache, action: NotificationAction | 'allRead' | 'allSeen', ids: readonly string[]): void {
   switch (action) {
     case 'read':
       return markLocally(cache, ids, { read: true });
     case 'unread':
       return markLocally(cache, ids, { read: false });
-    case 'seen':
-      return markLocally(cache, ids, { seen: true });
     case 'allRead':
       return markLocally(cache, cachedNotificationIds(cache), { read: true });
+    case 'allSeen':
+      return markLocally(cache, ids, { seen: true });
     default:
       return removeFromLists(cache, new Set(ids));
   }
@@ -55,7 +54,7 @@ function outcome(payload: NotificationBulkFieldsFragment | undefined): ActionOut
 
 /**
  * The actions on notifications, one function: `act('archive', ids)`, `act('snooze', ids, until)`,
- * `markAllRead()`. Each resolves with what changed and the server's userErrors; unexpected
+ * `markAllRead()`, `markAllSeen()`. Each resolves with what changed and the server's userErrors; unexpected
  * failures throw.
  */
 export function useNotificationActions() {
@@ -98,5 +97,18 @@ export function useNotificationActions() {
     return outcome(data?.notificationMarkAllRead);
   }, [apollo]);
 
-  return { act, markAllRead };
+  const markAllSeen = useCallback(async (): Promise<ActionOutcome> => {
+    // Only what was cached when asked: a notification arriving meanwhile may be newer than the server's change.
+    const ids = cachedNotificationIds(apollo.cache);
+    const { data } = await apollo.mutate({
+      mutation: NotificationMarkAllSeenDocument,
+      variables: { input: null },
+      update: (cache, result) => {
+        if (result.data?.notificationMarkAllSeen.userErrors.length === 0) applyToCache(cache, 'allSeen', ids);
+      },
+    });
+    return outcome(data?.notificationMarkAllSeen);
+  }, [apollo]);
+
+  return { act, markAllRead, markAllSeen };
 }

@@ -107,6 +107,8 @@ export type Mutation = {
   notificationSettingsUpdate: NotificationPreferencesPayload;
   /** Sets the organization's default for a kind on a channel. */
   organizationNotificationDefaultSet: OrganizationNotificationDefaultPayload;
+  /** Drops the organization's default for a kind on a channel, so the platform's default applies again. */
+  organizationNotificationDefaultReset: OrganizationNotificationDefaultPayload;
   /** Registers this browser for push notifications (the PushSubscription the browser's push service returned). */
   pushSubscriptionRegister: PushSubscriptionPayload;
   /** Stops push to one browser. */
@@ -176,6 +178,11 @@ export type MutationNotificationSettingsUpdateArgs = {
 
 export type MutationOrganizationNotificationDefaultSetArgs = {
   input: OrganizationNotificationDefaultSetInput;
+};
+
+
+export type MutationOrganizationNotificationDefaultResetArgs = {
+  input: OrganizationNotificationDefaultResetInput;
 };
 
 
@@ -455,6 +462,11 @@ export type OrganizationNotificationDefaultSetInput = {
   enabled: Scalars['Boolean']['input'];
 };
 
+export type OrganizationNotificationDefaultResetInput = {
+  kind: Scalars['String']['input'];
+  channel: NotificationChannel;
+};
+
 export type PushSubscriptionRegisterInput = {
   endpoint: Scalars['String']['input'];
   p256dh: Scalars['String']['input'];
@@ -640,6 +652,7 @@ export type ResolversTypes = ResolversObject<{
   NotificationPreferenceResetInput: NotificationPreferenceResetInput;
   NotificationSettingsUpdateInput: NotificationSettingsUpdateInput;
   OrganizationNotificationDefaultSetInput: OrganizationNotificationDefaultSetInput;
+  OrganizationNotificationDefaultResetInput: OrganizationNotificationDefaultResetInput;
   PushSubscriptionRegisterInput: PushSubscriptionRegisterInput;
   PushSubscriptionRemoveInput: PushSubscriptionRemoveInput;
   NotificationBulkPayload: ResolverTypeWrapper<NotificationBulkPayload>;
@@ -696,6 +709,7 @@ export type ResolversParentTypes = ResolversObject<{
   NotificationPreferenceResetInput: NotificationPreferenceResetInput;
   NotificationSettingsUpdateInput: NotificationSettingsUpdateInput;
   OrganizationNotificationDefaultSetInput: OrganizationNotificationDefaultSetInput;
+  OrganizationNotificationDefaultResetInput: OrganizationNotificationDefaultResetInput;
   PushSubscriptionRegisterInput: PushSubscriptionRegisterInput;
   PushSubscriptionRemoveInput: PushSubscriptionRemoveInput;
   NotificationBulkPayload: NotificationBulkPayload;
@@ -869,6 +883,7 @@ export type MutationResolvers<ContextType = NotificationsContext, ParentType ext
   notificationPreferenceReset?: Resolver<ResolversTypes['NotificationPreferencesPayload'], ParentType, ContextType, RequireFields<MutationNotificationPreferenceResetArgs, 'input'>>;
   notificationSettingsUpdate?: Resolver<ResolversTypes['NotificationPreferencesPayload'], ParentType, ContextType, RequireFields<MutationNotificationSettingsUpdateArgs, 'input'>>;
   organizationNotificationDefaultSet?: Resolver<ResolversTypes['OrganizationNotificationDefaultPayload'], ParentType, ContextType, RequireFields<MutationOrganizationNotificationDefaultSetArgs, 'input'>>;
+  organizationNotificationDefaultReset?: Resolver<ResolversTypes['OrganizationNotificationDefaultPayload'], ParentType, ContextType, RequireFields<MutationOrganizationNotificationDefaultResetArgs, 'input'>>;
   pushSubscriptionRegister?: Resolver<ResolversTypes['PushSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationPushSubscriptionRegisterArgs, 'input'>>;
   pushSubscriptionRemove?: Resolver<ResolversTypes['PushSubscriptionRemovePayload'], ParentType, ContextType, RequireFields<MutationPushSubscriptionRemoveArgs, 'input'>>;
 }>;

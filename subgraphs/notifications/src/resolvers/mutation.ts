@@ -46,6 +46,9 @@ export const Mutation = {
   organizationNotificationDefaultSet: mutation((context: NotificationsContext, input: Types.OrganizationNotificationDefaultSetInput) =>
     context.services.preferences.setOrganizationDefault(setting(input)),
   ),
+  organizationNotificationDefaultReset: mutation((context: NotificationsContext, input: Types.OrganizationNotificationDefaultResetInput) =>
+    context.services.preferences.resetOrganizationDefault({ kind: input.kind, channel: fromEnum<NotificationChannel>(input.channel) }),
+  ),
   pushSubscriptionRegister: mutation((context: NotificationsContext, input: Types.PushSubscriptionRegisterInput) => context.services.push.register(input)),
   pushSubscriptionRemove: mutation((context: NotificationsContext, input: Types.PushSubscriptionRemoveInput) => context.services.push.remove(input.id)),
 } satisfies Types.MutationResolvers;

@@ -184,4 +184,11 @@ export class PreferenceService extends DomainService<NotificationsDeps> {
     await this.em.flush();
     return { defaults: await this.organizationDefaults() };
   }
+
+  /** Drops the organization's default, so members who made no choice of their own follow the platform again. */
+  async resetOrganizationDefault(input: { kind: string; channel: NotificationChannel }): Promise<{ defaults: ChannelSetting[] }> {
+    const kind = knownKind(input.kind);
+    await this.em.nativeDelete(OrganizationDefault, { kind: kind.key, channel: input.channel });
+    return { defaults: await this.organizationDefaults() };
+  }
 }
