@@ -118,6 +118,8 @@ interface Target {
   /** The verified response body; every measured response must equal it. */
   expectBody: string;
   runs: LoadReport[];
+  /** CPU time of this thread (servers and subgraphs; the load runs in a worker) during each run, in µs. */
+  cpuMicros: number[];
 }
 
 function median(values: readonly number[]): number {
@@ -154,7 +156,7 @@ async function main(): Promise<number> {
       const second = await postGraphQL(url, QUERY, token);
       const dataOnly = (text: string) => JSON.stringify((JSON.parse(text) as { data: unknown }).data);
       if (dataOnly(second.text) !== dataOnly(first.text)) throw new Error(`${label} does not answer the same data twice:\n${first.text}\n${second.text}`);
-      targets.push({ name, label, url, expectBody: first.text, runs: [] });
+      targets.push({ name, label, url, expectBody: first.text, runs: [], cpuMicros: [] });
     }
     const [ours, unprotectedTarget, stockTarget] = targets as [Target, Target, Target];
     deepStrictEqual(JSON.parse(unprotectedTarget.expectBody).data, JSON.parse(ours.expectBody).data, 'Our gateway answers different data without cost and limits');
@@ -175,8 +177,11 @@ async function main(): Promise<number> {
         if (failures(warmup) > 0) {
           throw new Error(`${target.label} failed during warm-up: ${warmup.errors} errors, ${warmup.non2xx} non-2xx, ${warmup.mismatches} wrong bodies (${warmup.firstError ?? warmup.firstMismatch ?? ''})`);
         }
+        const cpuBefore = process.threadCpuUsage();
         const report = await runLoad({ url: target.url, headers, body, seconds, connections, expectBody: target.expectBody });
+        const cpu = process.threadCpuUsage(cpuBefore);
         target.runs.push(report);
+        target.cpuMicros.push(cpu.user + cpu.system);
         const latency = summarize(report.latencies);
         runRows.push([
           `${round}`,
@@ -208,12 +213,19 @@ async function main(): Promise<number> {
         non2xx: target.runs.reduce((sum, run) => sum + run.non2xx, 0),
         mismatches: target.runs.reduce((sum, run) => sum + run.mismatches, 0),
         firstProblem: target.runs.map((run) => run.firstError ?? run.firstMismatch).find(Boolean),
+        cpuMsPerRequest: target.cpuMicros.reduce((sum, micros) => sum + micros, 0) / 1000 / Math.max(1, completed),
       };
     });
     const [a, u, b] = totals as [(typeof totals)[number], (typeof totals)[number], (typeof totals)[number]];
     const ratio = (x: number, y: number) => (y > 0 ? `${(x / y).toFixed(2)}x` : 'n/a');
     console.log(`\nCost analysis, rate limits and usage recording: ${fmt(a.rps, 0)} req/s on vs ${fmt(u.rps, 0)} off, throughput ${ratio(a.rps, u.rps)} (target >= 0.95x).`);
     console.log(`  on/off in each round (back to back): ${roundRatios.map((value) => `${value.toFixed(2)}x`).join(', ')}; median ${median(roundRatios).toFixed(2)}x.`);
+    // CPU time per request does not move with what else the machine runs, unlike requests per second:
+    // on this single event loop, throughput is bounded by its inverse.
+    console.log(
+      `  server CPU per request (this thread): ${fmt(a.cpuMsPerRequest, 3)} ms on vs ${fmt(u.cpuMsPerRequest, 3)} off, ` +
+        `${fmt((a.cpuMsPerRequest / u.cpuMsPerRequest - 1) * 100, 1)}% more; throughput bound ${ratio(u.cpuMsPerRequest, a.cpuMsPerRequest)}.`,
+    );
     console.log(`\nSummary (${rounds} x ${seconds} s per target, ${connections} connections; latency in ms over every 2xx response)`);
     console.log(
       formatTable(
@@ -221,6 +233,7 @@ async function main(): Promise<number> {
         [
           ['requests/s (average)', fmt(a.rps, 0), fmt(u.rps, 0), fmt(b.rps, 0), ratio(a.rps, u.rps), ratio(a.rps, b.rps)],
           ['requests completed', `${a.completed}`, `${u.completed}`, `${b.completed}`, '', ''],
+          ['server CPU ms per request', fmt(a.cpuMsPerRequest, 3), fmt(u.cpuMsPerRequest, 3), fmt(b.cpuMsPerRequest, 3), ratio(a.cpuMsPerRequest, u.cpuMsPerRequest), ratio(a.cpuMsPerRequest, b.cpuMsPerRequest)],
           ['latency mean', fmt(a.latency.mean), fmt(u.latency.mean), fmt(b.latency.mean), ratio(a.latency.mean, u.latency.mean), ratio(a.latency.mean, b.latency.mean)],
           ['latency p50', fmt(a.latency.p50), fmt(u.latency.p50), fmt(b.latency.p50), ratio(a.latency.p50, u.latency.p50), ratio(a.latency.p50, b.latency.p50)],
           ['latency p90', fmt(a.latency.p90), fmt(u.latency.p90), fmt(b.latency.p90), ratio(a.latency.p90, u.latency.p90), ratio(a.latency.p90, b.latency.p90)],
