@@ -101,7 +101,7 @@ export async function startNotifications(options: StartNotificationsOptions): Pr
     eventSources: runtime.eventSources ?? { identity: settings.identityUrl, billing: settings.billingUrl, usage: settings.usageUrl },
   });
   const vapid = await resolveVapidKeys(subgraph.db.em.fork(), settings.push.vapid, createSecretBox(settings.internalSigningSecret, 'vapid-private-key'));
-  deps.push = createPushSender({ ...vapid, subject: settings.push.subject, agent: pushAgent });
+  deps.push = createPushSender({ ...vapid, subject: settings.push.subject, agent: pushAgent, allowPrivate: settings.push.allowPrivateEndpoints });
   const worker = new NotificationWorker(subgraph, deps, options.logger);
   if (work) worker.start();
   return {

@@ -1,4 +1,5 @@
-import type { Agent } from 'node:https';
+import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { Agent } from 'node:https';
 import { isIP } from 'node:net';
 import webpush from 'web-push';
 import { VapidKey } from './entities/index.ts';
@@ -35,8 +36,13 @@ export interface PushSenderOptions {
   privateKey: string;
   /** mailto: or https: contact for the push services. */
   subject: string;
-  /** The TLS agent for push services (tests trust their local push service's certificate with it); default Node's. */
+  /**
+   * The TLS agent for push services (tests trust their local push service's certificate with it).
+   * Default: one that refuses to connect where a host name resolves to a private address, unless
+   * `allowPrivate` (PUSH_ALLOW_PRIVATE_ENDPOINTS, for a push service on the local network).
+   */
   agent?: Agent;
+  allowPrivate?: boolean;
   /** Longest wait for a push service's answer; default 10 s. */
   timeoutMs?: number;
 }
@@ -44,6 +50,7 @@ export interface PushSenderOptions {
 /** Web push through the `web-push` package: payload encrypted with aes128gcm, VAPID signed. */
 export function createPushSender(options: PushSenderOptions): PushSender {
   const vapidDetails = { subject: options.subject, publicKey: options.publicKey, privateKey: options.privateKey };
+  const agent = options.agent ?? new Agent({ keepAlive: true, ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }) });
   return {
     publicKey: options.publicKey,
     async send(target, payload, { ttlSeconds, urgency }) {
@@ -54,7 +61,7 @@ export function createPushSender(options: PushSenderOptions): PushSender {
           urgency,
           contentEncoding: 'aes128gcm',
           timeout: options.timeoutMs ?? 10_000,
-          ...(options.agent ? { agent: options.agent } : {}),
+          agent,
         });
         return { ok: true };
       } catch (error) {
@@ -63,6 +70,8 @@ export function createPushSender(options: PushSenderOptions): PushSender {
           return { ok: false, gone: status === 404 || status === 410, error: `The push service answered ${status}.` };
         }
         const code = (error as { code?: unknown }).code;
+        // A registration whose push service lives inside our network is not a browser's: drop it.
+        if (code === PRIVATE_ADDRESS) return { ok: false, gone: true, error: 'The push service resolves to a private address.' };
         const message = (error as Error).message ?? '';
         if (/timeout/i.test(message)) return { ok: false, gone: false, error: 'The push service did not answer in time.' };
         return { ok: false, gone: false, error: `The push service could not be reached${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}.` };
@@ -101,13 +110,40 @@ export async function resolveVapidKeys(em: EntityManager, configured: { publicKe
 
 const PRIVATE_IPV4 = [/^10\./, /^127\./, /^169\.254\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^0\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./];
 
+/** Whether an IP address is loopback, private, link-local, shared or unspecified (or not an IP at all). */
+export function isPrivateAddress(address: string): boolean {
+  const host = address.replace(/^\[|\]$/g, '').toLowerCase();
+  const version = isIP(host);
+  if (version === 4) return PRIVATE_IPV4.some((pattern) => pattern.test(host));
+  if (version === 6) return host === '::1' || host === '::' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith('::ffff:');
+  return true;
+}
+
 function isPrivateHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
-  const version = isIP(host);
-  if (version === 4) return PRIVATE_IPV4.some((pattern) => pattern.test(host));
-  if (version === 6) return host === '::1' || host === '::' || /^f[cd]/.test(host) || /^fe80/.test(host) || host.startsWith('::ffff:');
+  if (isIP(host)) return isPrivateAddress(host);
   return !host.includes('.');
+}
+
+const PRIVATE_ADDRESS = 'EPRIVATEADDRESS';
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * dns.lookup for the push agent: a name that resolves to any private address is refused before a
+ * connection is made, so a registered endpoint cannot point the sender into our own network, even
+ * when its name only resolves there later (the check at registration sees literal hosts only).
+ */
+export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    if (addresses.length === 0 || addresses.some((entry) => isPrivateAddress(entry.address))) {
+      return callback(Object.assign(new Error(`${hostname} resolves to a private address`), { code: PRIVATE_ADDRESS }), []);
+    }
+    if (options.all) return callback(null, addresses);
+    callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
 }
 
 /** Why an endpoint is refused, or null when it is an https URL of a public push service. */

@@ -1,5 +1,8 @@
 import { mailRetryDelayMs, type MailMessage } from '@platform/kit';
-import { endpointProblem, keysProblem } from '../src/push-sender.ts';
+import { createECDH } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
+import webpush from 'web-push';
+import { createPushSender, endpointProblem, isPrivateAddress, keysProblem } from '../src/push-sender.ts';
 import { createSecretBox } from '../src/secret-box.ts';
 import { mailOutcome, publicMailError } from '../src/services/deliveries.ts';
 import { pushRetryDelayMs } from '../src/services/push.ts';
@@ -39,6 +42,46 @@ describe('push', () => {
     expect(endpointProblem('http://push.example/x', false)).toMatch(/https/);
     expect(endpointProblem('https://user:pass@push.example/x', false)).toMatch(/credentials/);
     expect(endpointProblem('not a url', false)).toMatch(/not a URL/);
+  });
+
+  it('never connects to a push service whose name resolves to a private address', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const keys = webpush.generateVAPIDKeys();
+    const target = {
+      // A name, not a literal address: registration lets names through; the sender resolves them.
+      endpoint: `https://localhost:${port}/push/abc`,
+      p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+      auth: Buffer.alloc(16, 2).toString('base64url'),
+    };
+    const payload = { id: 'ntf_x', title: 't', body: 'b', link: null };
+    try {
+      const guarded = createPushSender({ ...keys, subject: 'mailto:ops@example.test', timeoutMs: 2_000 });
+      await expect(guarded.send(target, payload, { ttlSeconds: 60, urgency: 'normal' })).resolves.toEqual({
+        ok: false,
+        gone: true,
+        error: 'The push service resolves to a private address.',
+      });
+      expect(connections).toBe(0);
+      // Allowed (PUSH_ALLOW_PRIVATE_ENDPOINTS), the same send does connect: the refusal above was the guard's.
+      const allowed = createPushSender({ ...keys, subject: 'mailto:ops@example.test', timeoutMs: 2_000, allowPrivate: true });
+      await expect(allowed.send(target, payload, { ttlSeconds: 60, urgency: 'normal' })).resolves.toMatchObject({ ok: false, gone: false });
+      expect(connections).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('tells private addresses from public ones', () => {
+    for (const address of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) {
+      expect(isPrivateAddress(address)).toBe(true);
+    }
+    for (const address of ['142.250.74.78', '2a00:1450:4001:82b::200a', '172.32.0.1']) expect(isPrivateAddress(address)).toBe(false);
   });
 
   it('checks the browser\'s key sizes', () => {
