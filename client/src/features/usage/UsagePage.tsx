@@ -124,7 +124,7 @@ function UsageTable({ caption, first, rows }: { caption: string; first: string; 
   const format = useFormat();
   return (
     <div className="table-wrap">
-      <table>
+      <table className="usage-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
