@@ -194,6 +194,10 @@ interface Walk {
   memo: Map<string, number>;
   /** The fields a selection runs on an object type, by (object type, selection sets): every object in a list reuses them. */
   collected: Map<string, CollectedFields>;
+  /** The same, by the very array of selection sets a response's objects are priced with: no key to build per object. */
+  collectedBySets: WeakMap<readonly SelectionSetNode[], Map<GraphQLObjectType, CollectedFields>>;
+  /** The operation's own selection set, as the array the response walk starts from. */
+  rootSets?: readonly SelectionSetNode[];
   /** How each collected field is priced in a response, by its nodes (one array per parent type and response key). */
   returned: WeakMap<readonly FieldNode[], ReturnedField>;
   /** The operation's requested cost once computed with these variables. */
@@ -279,7 +283,8 @@ export class CostCalculator {
     const root = operation && this.schema.getRootType(operation.operation);
     if (!operation || !root || !isRecord(data)) return 0;
     const walk = this.walkOf(document, operation, variables, false);
-    return this.operationWeight(operation) + this.returnedObjectCost(root, [operation.selectionSet], data, walk);
+    walk.rootSets ??= [operation.selectionSet];
+    return this.operationWeight(operation) + this.returnedObjectCost(root, walk.rootSets, data, walk);
   }
 
   private operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode {
@@ -307,7 +312,7 @@ export class CostCalculator {
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
-    const fresh = (variables: Variables): Walk => ({ fragments, variables, memo: new Map(), collected: new Map(), returned: new WeakMap() });
+    const fresh = (variables: Variables): Walk => ({ fragments, variables, memo: new Map(), collected: new Map(), collectedBySets: new WeakMap(), returned: new WeakMap() });
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], raw ?? {}, { maxErrors: 1 });
     if (coerced.errors) {
       if (strict) throw badUserInput(coerced.errors[0]!.message);
@@ -432,9 +437,19 @@ export class CostCalculator {
 
   /** The fields a selection runs on an object of `type`, by response key, as graphql-js collects them. */
   private collectFields(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], walk: Walk): CollectedFields {
+    let byType = walk.collectedBySets.get(selectionSets);
+    const same = byType?.get(type);
+    if (same) return same;
+    if (!byType) {
+      byType = new Map();
+      walk.collectedBySets.set(selectionSets, byType);
+    }
     const cacheKey = `${type.name}|${selectionSets.map((set) => this.selectionId(set)).join(',')}`;
     const known = walk.collected.get(cacheKey);
-    if (known) return known;
+    if (known) {
+      byType.set(type, known);
+      return known;
+    }
     const fields = new Map<string, FieldNode[]>();
     const visited = new Set<string>();
     const collect = (selectionSet: SelectionSetNode) => {
@@ -459,6 +474,7 @@ export class CostCalculator {
     for (const selectionSet of selectionSets) collect(selectionSet);
     const collected = { byKey: fields, typenameKey: [...fields].find(([, nodes]) => nodes[0]!.name.value === '__typename')?.[0] };
     walk.collected.set(cacheKey, collected);
+    byType.set(type, collected);
     return collected;
   }
 
