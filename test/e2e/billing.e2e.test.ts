@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { expectAccessible, screenshot } from '../support/browser.ts';
 import { browserSuite } from '../support/browser-suite.ts';
+import { button, demo, field, h1, logIn, navLink, region, settled, text } from '../support/pages.ts';
 
 /**
  * Each flow's own limit, above the 30 s every test gets from jest.config.js: a billing flow reaches a
@@ -17,85 +18,14 @@ import { browserSuite } from '../support/browser-suite.ts';
  */
 const FLOW_TIMEOUT = 60_000;
 
-const suite = browserSuite({ screenshotPrefix: 'billing-' });
-const { open, contexts } = suite;
+const suite = browserSuite({ screenshotPrefix: 'billing-', flowTimeout: FLOW_TIMEOUT });
+const { open, flow, signUpOwner } = suite;
+const { member, analyst } = demo;
 
-const run = Date.now().toString(36);
-let signedUp = 0;
-
-interface Person {
-  name: string;
-  email: string;
-  password: string;
-}
-
-/** Demo organization members from `npm start`'s seed (scripts/platform.ts), all with the demo password. */
-const member: Person = { name: 'Mia Member', email: 'member@demo.test', password: 'demo-password' };
-const analyst: Person = { name: 'Ana Analyst', email: 'analyst@demo.test', password: 'demo-password' };
+/** Who signs up in this file's flows. */
+const founder = { name: 'Grace Hopper', password: 'compiler-a0-1952', organization: 'Compilers' };
 
 const CARD_DECLINED = /^Your card was declined and nothing was changed\. Try another payment method or contact your bank\./;
-
-
-
-
-
-
-/**
- * The functions given to page.evaluate() run in the browser. The project's TypeScript lib has no DOM,
- * so the little of it they use is declared here, for this file only.
- */
-declare const document: { querySelectorAll(selector: string): { length: number } };
-
-function h1(page: Page, name: string) {
-  return page.getByRole('heading', { level: 1, name, exact: true });
-}
-
-function field(within: Page | Locator, label: string) {
-  return within.getByLabel(label, { exact: true });
-}
-
-function region(page: Page, name: string) {
-  return page.getByRole('region', { name, exact: true });
-}
-
-function button(within: Page | Locator, name: string) {
-  return within.getByRole('button', { name, exact: true });
-}
-
-function text(within: Page | Locator, content: string | RegExp) {
-  return typeof content === 'string' ? within.getByText(content, { exact: true }) : within.getByText(content);
-}
-
-/** A new owner with a new organization (of one member), through the public API as the sign-up page does it. */
-async function signUpOwner(flow: string): Promise<Person> {
-  signedUp += 1;
-  const slug = `${flow}.${run}.${signedUp}`;
-  const owner = { name: 'Grace Hopper', email: `grace.${slug}@example.com`, password: 'compiler-a0-1952' };
-  const response = await fetch(`${suite.base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($input: UserSignUpInput!) { userSignUp(input: $input) { userErrors { message } } }',
-      variables: { input: { ...owner, organizationName: `Compilers ${slug}` } },
-    }),
-  });
-  const body = (await response.json()) as any;
-  expect(body.data?.userSignUp?.userErrors).toEqual([]);
-  return owner;
-}
-
-async function logIn(page: Page, user: Person): Promise<void> {
-  await page.goto('/log-in');
-  await field(page, 'Email address').fill(user.email);
-  await field(page, 'Password').fill(user.password);
-  await button(page, 'Log in').click();
-  await h1(page, `Welcome, ${user.name}`).waitFor();
-}
-
-/** Waits until no part of the page is loading any more: the billing page loads its parts separately. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0);
-}
 
 async function openBilling(page: Page): Promise<void> {
   await page.goto('/billing');
@@ -214,29 +144,12 @@ async function subscribePaid(page: Page, plan: 'Pro' | 'Business', price: string
   await text(region(page, 'Current plan'), `You are now subscribed to ${plan}.`).waitFor();
 }
 
-/**
- * A test of one flow, with its own time limit. When it fails, every page still open is saved as
- * test-results/screenshots/billing-failed-<test>-<n>.png, so the CI artifacts show what the user saw.
- */
-function flow(name: string, body: () => Promise<void>): void {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/-$/, '');
-      const pages = contexts.flatMap((context) => context.pages());
-      await Promise.allSettled(pages.map((page, index) => screenshot(page, `billing-failed-${slug}-${index + 1}`)));
-      throw error;
-    }
-  }, FLOW_TIMEOUT);
-}
-
 describe('the billing portal in a browser', () => {
   flow('adds the test card, starts a Pro trial, upgrades to Business during it and back down to Pro', async () => {
-    const owner = await signUpOwner('upgrade');
+    const owner = await signUpOwner('upgrade', founder);
     const page = await open('upgrade');
     await logIn(page, owner);
-    await page.getByRole('navigation').getByRole('link', { name: 'Billing', exact: true }).click();
+    await navLink(page, 'Billing').click();
     await h1(page, 'Billing').waitFor();
     await settled(page);
 
@@ -318,7 +231,7 @@ describe('the billing portal in a browser', () => {
   });
 
   flow('downgrades from a paid Business to Pro at the end of the period, and takes the scheduled change back', async () => {
-    const owner = await signUpOwner('downgrade');
+    const owner = await signUpOwner('downgrade', founder);
     const page = await open('downgrade');
     await logIn(page, owner);
     await openBilling(page);
@@ -361,7 +274,7 @@ describe('the billing portal in a browser', () => {
   });
 
   flow('refuses a declined card, and a declined upgrade charge leaves the plan as it was', async () => {
-    const owner = await signUpOwner('declined');
+    const owner = await signUpOwner('declined', founder);
     const page = await open('declined');
     await logIn(page, owner);
     await openBilling(page);
@@ -424,7 +337,7 @@ describe('the billing portal in a browser', () => {
   });
 
   flow('cancels at the end of the period and resumes, then cancels at once and falls back to the free limits', async () => {
-    const owner = await signUpOwner('cancel');
+    const owner = await signUpOwner('cancel', founder);
     const page = await open('cancel');
     await logIn(page, owner);
     await openBilling(page);
@@ -480,7 +393,7 @@ describe('the billing portal in a browser', () => {
   });
 
   flow('charges a paid upgrade at once, lists the invoices and serves their PDF', async () => {
-    const owner = await signUpOwner('invoices');
+    const owner = await signUpOwner('invoices', founder);
     const page = await open('invoices');
     await logIn(page, owner);
     await openBilling(page);
@@ -547,7 +460,7 @@ describe('the billing portal in a browser', () => {
   flow('explains the missing permission to a member, and shows the analyst a read-only page', async () => {
     const page = await open('member without billing.read');
     await logIn(page, member);
-    expect(await page.getByRole('navigation').getByRole('link', { name: 'Billing', exact: true }).count()).toBe(0);
+    expect(await navLink(page, 'Billing').count()).toBe(0);
     await page.goto('/billing');
     await h1(page, 'Billing').waitFor();
     const explanation = page.getByRole('status').filter({ hasText: 'You do not have access to this page' });
@@ -560,7 +473,7 @@ describe('the billing portal in a browser', () => {
 
     const reader = await open('analyst with billing.read');
     await logIn(reader, analyst);
-    await reader.getByRole('navigation').getByRole('link', { name: 'Billing', exact: true }).click();
+    await navLink(reader, 'Billing').click();
     await h1(reader, 'Billing').waitFor();
     await settled(reader);
     await text(reader, 'Only owners and billing managers can change billing').waitFor();

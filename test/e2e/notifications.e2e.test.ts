@@ -10,25 +10,16 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { expectAccessible, screenshot } from '../support/browser.ts';
 import { browserSuite } from '../support/browser-suite.ts';
+import { button, demo, field, h1, logIn, navLink, settled, type Person } from '../support/pages.ts';
 
 /** Each flow's own limit, above the 30 s every test gets from jest.config.js: a flow drives two browsers. */
 const FLOW_TIMEOUT = 60_000;
 
-const suite = browserSuite({ screenshotPrefix: 'notifications-' });
-const { open, contexts } = suite;
-
-const run = Date.now().toString(36);
-
-interface Person {
-  name: string;
-  email: string;
-  password: string;
-}
-
-/** Demo organization people from `npm start`'s seed (scripts/platform.ts), all with the demo password. */
-const admin: Person = { name: 'Adam Admin', email: 'admin@demo.test', password: 'demo-password' };
-const member: Person = { name: 'Mia Member', email: 'member@demo.test', password: 'demo-password' };
-const everyone = ['owner@demo.test', 'admin@demo.test', 'member@demo.test', 'billing@demo.test', 'support@demo.test', 'analyst@demo.test'];
+const suite = browserSuite({ screenshotPrefix: 'notifications-', flowTimeout: FLOW_TIMEOUT });
+const { open, flow, run } = suite;
+const { admin, member } = demo;
+/** The demo organization's people, whom an announcement reaches. */
+const everyone = Object.values(demo).map((person) => person.email);
 
 /** What Chromium says when a page asks for a push subscription in a throwaway (incognito) profile. */
 const INCOGNITO_PUSH = /does not support the Push API in incognito mode/;
@@ -51,31 +42,6 @@ declare const navigator: {
     >;
   };
 };
-
-function flow(name: string, body: () => Promise<void>): void {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/-$/, '');
-      const pages = contexts.flatMap((context) => context.pages());
-      await Promise.allSettled(pages.map((page, index) => screenshot(page, `notifications-failed-${slug}-${index + 1}`)));
-      throw error;
-    }
-  }, FLOW_TIMEOUT);
-}
-
-function h1(page: Page, name: string) {
-  return page.getByRole('heading', { level: 1, name, exact: true });
-}
-
-function field(within: Page | Locator, label: string) {
-  return within.getByLabel(label, { exact: true });
-}
-
-function button(within: Page | Locator, name: string) {
-  return within.getByRole('button', { name, exact: true });
-}
 
 function bell(page: Page) {
   return page.getByRole('banner').getByRole('button', { name: /^Notifications, / });
@@ -111,25 +77,17 @@ async function unreadCount(page: Page): Promise<number> {
   return Number(match[1]);
 }
 
-async function logIn(page: Page, user: Person): Promise<void> {
-  await page.goto('/log-in');
-  await field(page, 'Email address').fill(user.email);
-  await field(page, 'Password').fill(user.password);
-  await button(page, 'Log in').click();
-  await h1(page, `Welcome, ${user.name}`).waitFor();
-}
-
 /** Opens a page of the app from the menu (or by address for those outside it), and waits for it to load. */
 async function openNotifications(page: Page): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: 'Notifications', exact: true }).click();
+  await navLink(page, 'Notifications').click();
   await h1(page, 'Notifications').waitFor();
   await inbox(page).getByRole('heading', { level: 2, name: 'Inbox' }).waitFor();
-  await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document.querySelectorAll('.loading').length === 0);
+  await settled(page);
 }
 
 /** Sends an announcement from the Announcements page and returns how many members it reached. */
 async function announce(page: Page, title: string, body: string): Promise<number> {
-  await page.getByRole('navigation').getByRole('link', { name: 'Announcements', exact: true }).click();
+  await navLink(page, 'Announcements').click();
   await h1(page, 'Announcements').waitFor();
   await field(page, 'Title').fill(title);
   await field(page, 'Message').fill(body);
@@ -244,7 +202,7 @@ describe('notifications in a browser', () => {
     const recipients = await announce(sender, title, 'Revenue grew by a third this quarter.');
     expect(recipients).toBe(everyone.length);
 
-    await sender.getByRole('navigation').getByRole('link', { name: 'Mailbox', exact: true }).click();
+    await navLink(sender, 'Mailbox').click();
     await h1(sender, 'Mailbox').waitFor();
     const rows = sender.getByRole('row').filter({ has: sender.getByRole('button', { name: title, exact: true }) });
     // The page reads the mailbox again every few seconds; the mail is handed over after its transaction commits.
@@ -326,7 +284,7 @@ describe('notifications in a browser', () => {
     await screenshot(page, 'notifications-archived-empty');
 
     // The announcement form says what is missing, at the fields.
-    await page.getByRole('navigation').getByRole('link', { name: 'Announcements', exact: true }).click();
+    await navLink(page, 'Announcements').click();
     await h1(page, 'Announcements').waitFor();
     await field(page, 'Link (optional)').fill('https://elsewhere.example');
     await button(page, 'Send announcement').click();

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { expectAccessible, screenshot } from '../support/browser.ts';
 import { browserSuite } from '../support/browser-suite.ts';
+import { button, demo, field, h1, logIn, navLink, region, settled, text, type Person } from '../support/pages.ts';
 
 /**
  * Each flow's own limit, above the 30 s every test gets from jest.config.js: the gateway sends usage
@@ -21,21 +22,12 @@ const FLOW_TIMEOUT = 60_000;
 /** How long a flow waits for the gateway's usage batch to show on the page (it sends one every 5 s). */
 const USAGE_ARRIVES_MS = 25_000;
 
-const suite = browserSuite({ screenshotPrefix: 'usage-' });
-const { open, contexts } = suite;
+const suite = browserSuite({ screenshotPrefix: 'usage-', flowTimeout: FLOW_TIMEOUT });
+const { open, flow, run, signUpOwner } = suite;
+const { member, analyst } = demo;
 
-const run = Date.now().toString(36);
-let signedUp = 0;
-
-interface Person {
-  name: string;
-  email: string;
-  password: string;
-}
-
-/** Demo organization members from `npm start`'s seed (scripts/platform.ts), all with the demo password. */
-const member: Person = { name: 'Mia Member', email: 'member@demo.test', password: 'demo-password' };
-const analyst: Person = { name: 'Ana Analyst', email: 'analyst@demo.test', password: 'demo-password' };
+/** Who signs up in this file's flows: the API calls below find her organization by its name. */
+const founder = { name: 'Katherine Johnson', password: 'trajectory-1962', organization: 'Orbits' };
 
 /**
  * The functions given to page.evaluate() run in the browser. The project's TypeScript lib has no DOM,
@@ -51,30 +43,6 @@ declare const document: { documentElement: { scrollWidth: number }; querySelecto
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function h1(page: Page, name: string) {
-  return page.getByRole('heading', { level: 1, name, exact: true });
-}
-
-function field(within: Page | Locator, label: string) {
-  return within.getByLabel(label, { exact: true });
-}
-
-function region(page: Page, name: string) {
-  return page.getByRole('region', { name, exact: true });
-}
-
-function button(within: Page | Locator, name: string) {
-  return within.getByRole('button', { name, exact: true });
-}
-
-function text(within: Page | Locator, content: string | RegExp) {
-  return typeof content === 'string' ? within.getByText(content, { exact: true }) : within.getByText(content);
-}
-
-function navLink(page: Page, name: string) {
-  return page.getByRole('navigation').getByRole('link', { name, exact: true });
-}
-
 /** A table's row by its row header: the operation's or the key's name. */
 function row(table: Locator, header: string): Locator {
   return table.getByRole('row').filter({ has: table.page().getByRole('rowheader', { name: header, exact: true }) });
@@ -83,37 +51,6 @@ function row(table: Locator, header: string): Locator {
 /** The figures of a row (calls, cost points, errors) as numbers: "1,234" → 1234. */
 async function figures(tableRow: Locator): Promise<number[]> {
   return (await tableRow.getByRole('cell').allTextContents()).map((cell) => Number(cell.replace(/[^\d]/g, '')));
-}
-
-/** A new owner with a new organization (of one member), through the public API as the sign-up page does it. */
-async function signUpOwner(flow: string): Promise<Person> {
-  signedUp += 1;
-  const slug = `${flow}.${run}.${signedUp}`;
-  const owner = { name: 'Katherine Johnson', email: `katherine.${slug}@example.com`, password: 'trajectory-1962' };
-  const response = await fetch(`${suite.base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($input: UserSignUpInput!) { userSignUp(input: $input) { userErrors { message } } }',
-      variables: { input: { ...owner, organizationName: `Orbits ${slug}` } },
-    }),
-  });
-  const body = (await response.json()) as any;
-  expect(body.data?.userSignUp?.userErrors).toEqual([]);
-  return owner;
-}
-
-async function logIn(page: Page, user: Person): Promise<void> {
-  await page.goto('/log-in');
-  await field(page, 'Email address').fill(user.email);
-  await field(page, 'Password').fill(user.password);
-  await button(page, 'Log in').click();
-  await h1(page, `Welcome, ${user.name}`).waitFor();
-}
-
-/** Waits until no part of the page is loading any more: the usage page loads its parts separately. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0);
 }
 
 /** One GraphQL request to the gateway, the way a script sends it: a bearer credential and a JSON body. */
@@ -231,26 +168,9 @@ async function expectNoSidewaysScroll(page: Page, name: string, width: number): 
   }
 }
 
-/**
- * A test of one flow, with its own time limit. When it fails, every page still open is saved as
- * test-results/screenshots/usage-failed-<test>-<n>.png, so the CI artifacts show what the user saw.
- */
-function flow(name: string, body: () => Promise<void>): void {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/-$/, '');
-      const pages = contexts.flatMap((context) => context.pages());
-      await Promise.allSettled(pages.map((page, index) => screenshot(page, `usage-failed-${slug}-${index + 1}`)));
-      throw error;
-    }
-  }, FLOW_TIMEOUT);
-}
-
 describe('usage and API keys in a browser', () => {
   flow("shows a new key's calls on the usage page: by operation, by key, per day and against the quota, and as CSV", async () => {
-    const owner = await signUpOwner('calls');
+    const owner = await signUpOwner('calls', founder);
     const page = await open('calls');
     await logIn(page, owner);
 
@@ -291,6 +211,8 @@ describe('usage and API keys in a browser', () => {
     expect(await figures(row(operations, operationName))).toEqual([calls, keyCost, 0]);
     await quota.getByRole('progressbar', { name: 'This month’s quota', exact: true }).waitFor();
     await text(quota, 'No quota alerts.').waitFor();
+    // The plan by the catalog's name, as the billing page names it, not by its key.
+    await text(quota, /^Free plan, month \d{4}-\d{2}; resets on .+\.$/).waitFor();
 
     // Only the key's calls: the totals and the chart's table (for screen readers) say the same, today.
     const overTime = region(page, 'Cost over time');
@@ -329,7 +251,7 @@ describe('usage and API keys in a browser', () => {
   });
 
   flow('fits a phone screen, tables included, and speaks German with the same figures', async () => {
-    const owner = await signUpOwner('phone');
+    const owner = await signUpOwner('phone', founder);
     const keyName = `Warehouse robot with a long name ${run}`;
     const operationName = `WarehouseInventoryReconciliation${run}`;
     const calls = 3;
@@ -355,13 +277,14 @@ describe('usage and API keys in a browser', () => {
     expect(await figures(row(page.getByRole('table', { name: 'Nutzung je API-Schlüssel', exact: true }), keyName))).toEqual([calls, keyCost, 0]);
     expect(await figures(row(page.getByRole('table', { name: 'Teuerste Operationen', exact: true }), operationName))).toEqual([calls, keyCost, 0]);
     await region(page, 'Kontingent dieses Monats').getByText(/^[\d.]+ von 10\.000 Punkten verbraucht, [\d.]+ übrig\.$/).waitFor();
+    await text(region(page, 'Kontingent dieses Monats'), /^Tarif Free, Monat \d{4}-\d{2}; wird am .+ zurückgesetzt\.$/).waitFor();
     await region(page, 'Kosten im Zeitverlauf').getByRole('table', { name: 'Nutzung je Zeitabschnitt', exact: true }).waitFor();
     await expectAccessible(page, 'usage in German');
     await screenshot(page, 'usage-de');
   });
 
   flow("lists a safelisted app key's published operations and the plan's limits on the API keys page", async () => {
-    const owner = await signUpOwner('app');
+    const owner = await signUpOwner('app', founder);
     const page = await open('app');
     await logIn(page, owner);
     await navLink(page, 'API keys').click();

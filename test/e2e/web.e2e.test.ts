@@ -7,17 +7,17 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expectAccessible, screenshot } from '../support/browser.ts';
 import { browserSuite } from '../support/browser-suite.ts';
+import { field, h1, logIn, signUp } from '../support/pages.ts';
 
 /** Each flow's own limit, above the 30 s every test gets from jest.config.js: a browser flow takes a few pages. */
 const FLOW_TIMEOUT = 45_000;
 
-const suite = browserSuite({ screenshotPrefix: 'web-' });
-const { open, contexts } = suite;
+const suite = browserSuite({ screenshotPrefix: 'web-', flowTimeout: FLOW_TIMEOUT });
+const { open, flow, run } = suite;
 
-const run = Date.now().toString(36);
 const owner = {
   name: 'Ada Lovelace',
   email: `ada.${run}@example.com`,
@@ -25,14 +25,6 @@ const owner = {
   organization: `Engines ${run}`,
 };
 const invitee = { name: 'Charles Babbage', email: `charles.${run}@example.com`, password: 'difference-engine-1822' };
-
-
-
-
-
-function h1(page: Page, name: string) {
-  return page.getByRole('heading', { level: 1, name, exact: true });
-}
 
 /**
  * The functions given to page.evaluate() run in the browser. The project's TypeScript lib has no DOM,
@@ -51,10 +43,6 @@ declare const document: {
   querySelectorAll(selector: string): Iterable<BrowserElement>;
 };
 
-function field(within: Page | Locator, label: string) {
-  return within.getByLabel(label, { exact: true });
-}
-
 /** The page is no wider than the screen: nothing to scroll sideways to. */
 async function expectNoSidewaysScroll(page: Page, name: string, width: number): Promise<void> {
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -72,26 +60,14 @@ let ownerExists = false;
 
 async function ensureOwner(): Promise<void> {
   if (ownerExists) return;
-  const response = await fetch(`${suite.base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($input: UserSignUpInput!) { userSignUp(input: $input) { userErrors { message } } }',
-      variables: { input: { name: owner.name, email: owner.email, password: owner.password, organizationName: owner.organization } },
-    }),
-  });
-  const body = (await response.json()) as any;
-  expect(body.data?.userSignUp?.userErrors).toEqual([]);
+  await signUp(suite.base, owner, owner.organization);
   ownerExists = true;
 }
 
-async function logIn(page: Page, user: { email: string; password: string; name: string }): Promise<void> {
-  if (user === owner) await ensureOwner();
-  await page.goto('/log-in');
-  await field(page, 'Email address').fill(user.email);
-  await field(page, 'Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  await h1(page, `Welcome, ${user.name}`).waitFor();
+/** Logs the owner in, signing them up first if the sign-up flow did not. */
+async function logInOwner(page: Page): Promise<void> {
+  await ensureOwner();
+  await logIn(page, owner);
 }
 
 /** Opens an app page and waits until its heading shows and nothing is loading any more. */
@@ -135,23 +111,6 @@ function invitationToken(email: string): string {
   } finally {
     database.close();
   }
-}
-
-/**
- * A test of one flow, with its own time limit. When it fails, every page still open is saved as
- * test-results/screenshots/failed-<test>-<n>.png, so the CI artifacts show what the user saw.
- */
-function flow(name: string, body: () => Promise<void>): void {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/-$/, '');
-      const pages = contexts.flatMap((context) => context.pages());
-      await Promise.allSettled(pages.map((page, index) => screenshot(page, `failed-${slug}-${index + 1}`)));
-      throw error;
-    }
-  }, FLOW_TIMEOUT);
 }
 
 describe('the web app in a browser', () => {
@@ -214,12 +173,12 @@ describe('the web app in a browser', () => {
     await h1(page, 'Log in').waitFor();
     expect(new URL(page.url()).searchParams.get('next')).toBe('/members');
 
-    await logIn(page, owner);
+    await logInOwner(page);
   });
 
   flow('lets a keyboard user skip straight to the content', async () => {
     const page = await open('keyboard');
-    await logIn(page, owner);
+    await logInOwner(page);
     for (const path of ['/', '/no-such-page']) {
       await page.goto(path);
       await page.locator('h1').waitFor();
@@ -233,7 +192,7 @@ describe('the web app in a browser', () => {
 
   flow('invites a member, who accepts in another browser and joins the organization', async () => {
     const inviter = await open('invite');
-    await logIn(inviter, owner);
+    await logInOwner(inviter);
     await visit(inviter, '/members', 'Members');
     await expectAccessible(inviter, 'members');
     await screenshot(inviter, 'members');
@@ -271,7 +230,7 @@ describe('the web app in a browser', () => {
 
   flow('creates an API key that works against the API, shows its secret once, and revokes it', async () => {
     const page = await open('api keys');
-    await logIn(page, owner);
+    await logInOwner(page);
     await visit(page, '/api-keys', 'API keys');
     await expectAccessible(page, 'api-keys');
     await screenshot(page, 'api-keys');
@@ -313,7 +272,7 @@ describe('the web app in a browser', () => {
 
   flow('shows the profile and a not-found page that pass the accessibility scan, in light and dark', async () => {
     const page = await open('profile and not found');
-    await logIn(page, owner);
+    await logInOwner(page);
     await visit(page, '/profile', 'Profile');
     await expectAccessible(page, 'profile');
     await screenshot(page, 'profile');
@@ -339,7 +298,7 @@ describe('the web app in a browser', () => {
 
   flow('switches to German and remembers it after a reload', async () => {
     const page = await open('language');
-    await logIn(page, owner);
+    await logInOwner(page);
     await field(page, 'Language').selectOption({ label: 'Deutsch' });
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'Mitglieder', exact: true }).waitFor();
@@ -374,7 +333,7 @@ describe('the web app in a browser', () => {
     await expectAccessible(page, 'log-in at 360 px');
     await screenshot(page, 'log-in-360');
 
-    await logIn(page, owner);
+    await logInOwner(page);
     await expectNoSidewaysScroll(page, 'the overview', 360);
     await expectAccessible(page, 'overview at 360 px');
     await screenshot(page, 'overview-360');
