@@ -2,6 +2,7 @@ import { createInternalClient, OutboxEvent, type InternalClient } from '@platfor
 import { reportLinkSignature } from '@platform/usage';
 import { dataOf, errorCode, startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { given, type SignedIn } from './support/seed.ts';
+import { connectLive, subscriptionsActive, type LiveClient } from './support/live.ts';
 
 const HOUR = 60 * 60 * 1000;
 const USAGE_FIELDS = 'calls cost errors';
@@ -132,6 +133,57 @@ describe('usage recording', () => {
     await flushUsage();
     const top = (await asUser(owner, TOP, aroundNow())).usageTopOperations as { operationName: string }[];
     expect(top.map((entry) => entry.operationName)).toContainEqual(expect.stringMatching(/^anonymous:[0-9a-f]{12}$/));
+  });
+});
+
+describe('live usage', () => {
+  const clients: LiveClient[] = [];
+  const live = (token: string) => {
+    const client = connectLive(`${platform.url}/graphql`, `Bearer ${token}`);
+    clients.push(client);
+    return client;
+  };
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.dispose()));
+  });
+  const RECORDED = 'subscription { usageRecorded { recordedAt calls cost errors } }';
+
+  it('tells the organization\'s analytics readers what each batch counted, and nobody else', async () => {
+    const owner = await given(platform).owner();
+    const analyst = await given(platform).member(owner, 'ANALYST');
+    const member = await given(platform).member(owner, 'MEMBER');
+    const other = await given(platform).owner();
+    // What the sign-ups and invitations cost goes out before anyone listens.
+    await flushUsage();
+    await platform.platform.usage.subgraph.flushOutbox();
+    const before = platform.platform.gateway.subscriptions.stats().subscriptions;
+
+    const analystSub = live(analyst.accessToken).subscribe(RECORDED);
+    const otherSub = live(other.accessToken).subscribe(RECORDED);
+    const refused = await live(member.accessToken).subscribe(RECORDED).refused();
+    expect(refused[0]!.extensions?.code).toBe('FORBIDDEN');
+    await subscriptionsActive(platform.platform.gateway, before + 2);
+
+    // Starting a subscription is charged, so the first batch after it holds the subscriptions themselves.
+    await flushUsage();
+    await platform.platform.usage.subgraph.flushOutbox();
+    await Promise.all([analystSub.received(1), otherSub.received(1)]);
+
+    const cost = (await run({ token: owner.accessToken }, 'query LiveOne { viewer { organization { id name } } }')) + (await run({ token: analyst.accessToken }, 'query LiveTwo { viewer { role } }'));
+    await flushUsage();
+    await platform.platform.usage.subgraph.flushOutbox();
+    const events = await analystSub.received(2);
+    const recorded = events[1]!.data!.usageRecorded as { recordedAt: string; calls: number; cost: number; errors: number };
+    expect(recorded).toEqual({ recordedAt: expect.any(String), calls: 2, cost, errors: 0 });
+    expect(Number.isNaN(Date.parse(recorded.recordedAt))).toBe(false);
+
+    // The other organization's next batch reaches its owner alone: the analyst saw nothing of it.
+    const theirCost = await run({ token: other.accessToken }, 'query LiveThree { viewer { role } }');
+    await flushUsage();
+    await platform.platform.usage.subgraph.flushOutbox();
+    const theirs = await otherSub.received(2);
+    expect(theirs[1]!.data!.usageRecorded).toEqual({ recordedAt: expect.any(String), calls: 1, cost: theirCost, errors: 0 });
+    expect(analystSub.results).toHaveLength(2);
   });
 });
 

@@ -1,10 +1,19 @@
 import type { MockLink } from '@apollo/client/testing';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import UsagePage from '../../src/features/usage/UsagePage.tsx';
 import { usageRange } from '../../src/features/usage/usage.ts';
-import { UsageOverviewDocument, UsageQuotaDocument, UsageReportDocument, type UsageOverviewQuery, type UsageQuotaQuery } from '../../src/graphql/__generated__/operations.ts';
+import {
+  UsageOverviewDocument,
+  UsageQuotaDocument,
+  UsageQuotaPlanDocument,
+  UsageReportDocument,
+  type UsageOverviewQuery,
+  type UsageQuotaPlanQuery,
+  type UsageQuotaQuery,
+} from '../../src/graphql/__generated__/operations.ts';
 import { renderWithApp } from '../support/render.tsx';
+import { SubscriptionFeed } from '../support/subscriptions.ts';
 
 const DAYS = ['2026-11-16', '2026-11-17', '2026-11-18'];
 
@@ -65,6 +74,14 @@ function quotaAnswer(quota: Partial<UsageQuotaQuery['usageQuota']> = {}, alerts:
   };
 }
 
+/** The catalog's answer for the plan the quota names. */
+function planAnswer(key = 'free', name = 'Free'): MockLink.MockedResponse<UsageQuotaPlanQuery> {
+  return {
+    request: { query: UsageQuotaPlanDocument, variables: { key } },
+    result: { data: { __typename: 'Query', plan: { __typename: 'Plan', id: `plan_${key}`, name } } },
+  };
+}
+
 const WARNING = {
   __typename: 'QuotaAlert' as const,
   id: 'qa_1',
@@ -76,13 +93,39 @@ const WARNING = {
   createdAt: '2026-11-18T10:00:00.000Z',
 };
 
-async function renderPage(mocks: MockLink.MockedResponse[]) {
-  const view = await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, mocks });
+async function renderPage(mocks: MockLink.MockedResponse[], subscriptions?: SubscriptionFeed) {
+  const view = await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, mocks: [...mocks, planAnswer()], subscriptions });
   await screen.findByRole('heading', { level: 1, name: 'API usage' });
   return view;
 }
 
 describe('the usage page', () => {
+  it('reads its figures again soon after the gateways count new usage, once for a burst of batches', async () => {
+    const feed = new SubscriptionFeed();
+    const later = [bucket(DAYS[0]!, 40), bucket(DAYS[1]!, 0), bucket(DAYS[2]!, 180)];
+    const refreshed = { overview: 0, quota: 0 };
+    const counting = <T,>(answer: MockLink.MockedResponse<T>, key: keyof typeof refreshed): MockLink.MockedResponse<T> => ({
+      ...answer,
+      result: () => {
+        refreshed[key] += 1;
+        return answer.result as never;
+      },
+    });
+    await renderPage([overviewAnswer(), quotaAnswer(), counting(overviewAnswer({ buckets: later }), 'overview'), counting(quotaAnswer({ used: 910, remaining: 90, percentUsed: 91 }), 'quota')], feed);
+    await screen.findByRole('figure', { name: /the highest is 120/ });
+    await waitFor(() => expect(feed.count('UsageRecorded')).toBe(1));
+
+    const batch = { __typename: 'UsageRecorded', recordedAt: '2026-11-18T10:00:00.000Z', calls: 3, cost: 60 };
+    act(() => {
+      feed.emit('UsageRecorded', { usageRecorded: batch });
+      feed.emit('UsageRecorded', { usageRecorded: { ...batch, calls: 1, cost: 2 } });
+    });
+    await screen.findByRole('figure', { name: /the highest is 180/ }, { timeout: 5_000 });
+    await waitFor(() => expect(screen.getByRole('progressbar', { name: 'This month’s quota' })).toHaveAttribute('value', '910'));
+    expect(refreshed).toEqual({ overview: 1, quota: 1 });
+  });
+
+
   it('draws the cost per day, with the same figures in a table for screen readers', async () => {
     const { container } = await renderPage([overviewAnswer(), quotaAnswer()]);
     const chart = await screen.findByRole('figure', { name: /3 periods; the highest is 120/ });
@@ -109,6 +152,17 @@ describe('the usage page', () => {
     expect(bar).toHaveAttribute('aria-valuetext', '850 of 1,000 points used, 150 left.');
     expect(screen.getByText('Warning')).toBeInTheDocument();
     expect(screen.getByText(/80 % of the quota reached \(812 of 1,000 points\)/)).toBeInTheDocument();
+  });
+
+  it('names the quota’s plan as the catalog does, not by its key, in English and in German', async () => {
+    const mocks = () => [overviewAnswer(), quotaAnswer({ plan: 'business', quota: 5_000_000, used: 1_200, remaining: 4_998_800, percentUsed: 0 }), planAnswer('business', 'Business Plus')];
+    const english = await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, mocks: mocks() });
+    expect(await screen.findByText(/^Business Plus plan, month 2026-11; resets on /)).toBeInTheDocument();
+    expect(screen.queryByText(/\bbusiness\b/)).not.toBeInTheDocument();
+    english.unmount();
+
+    await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, language: 'de', mocks: mocks() });
+    expect(await screen.findByText(/^Tarif Business Plus, Monat 2026-11; wird am .+ zurückgesetzt\.$/)).toBeInTheDocument();
   });
 
   it('offers the range’s CSV report through its signed link', async () => {

@@ -1,8 +1,9 @@
-import { useLazyQuery, useQuery } from '@apollo/client/react';
+import { useApolloClient, useLazyQuery, useQuery } from '@apollo/client/react';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { UsageOverviewDocument, UsageReportDocument, type UsageReportQuery } from '../../graphql/__generated__/operations.ts';
+import { UsageOverviewDocument, UsageQuotaDocument, UsageRecordedDocument, UsageReportDocument, type UsageReportQuery } from '../../graphql/__generated__/operations.ts';
 import { describeError } from '../../graphql/errors.ts';
+import { useRealtimeReconnect, useSubscription } from '../../graphql/useSubscription.ts';
 import { useFormat } from '../../i18n/format.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -14,6 +15,30 @@ import { UsageQuotaSection } from './UsageQuotaSection.tsx';
 import { USAGE_RANGE_PRESETS, usageRange, type UsageRangePreset } from './usage.ts';
 import './usage.css';
 
+/** Usage arrives in batches from every gateway within a few seconds of each other: one refresh for them all. */
+export const LIVE_REFRESH_DELAY_MS = 1500;
+
+/** Reads the page's figures again shortly after the gateways counted new usage, and after a reconnect. */
+function useLiveUsage(): void {
+  const apollo = useApolloClient();
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshSoon = () => {
+    if (pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      void apollo.refetchQueries({ include: [UsageOverviewDocument, UsageQuotaDocument] });
+    }, LIVE_REFRESH_DELAY_MS);
+  };
+  useEffect(
+    () => () => {
+      if (pending.current) clearTimeout(pending.current);
+    },
+    [],
+  );
+  useSubscription(UsageRecordedDocument, { onData: refreshSoon });
+  useRealtimeReconnect(refreshSoon);
+}
+
 export default function UsagePage() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -22,6 +47,7 @@ export default function UsagePage() {
   const [apiKeyId, setApiKeyId] = useState('');
   const range = usageRange(preset);
   const overview = useQuery(UsageOverviewDocument, { variables: { ...range, apiKeyId: apiKeyId || null } });
+  useLiveUsage();
   const data = overview.data;
   const series = data?.usageSeries;
   const keys = data?.usageByApiKey ?? [];

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { UsageQuotaDocument } from '../../graphql/__generated__/operations.ts';
+import { UsageQuotaDocument, UsageQuotaPlanDocument } from '../../graphql/__generated__/operations.ts';
 import { useFormat } from '../../i18n/format.ts';
 import { QueryState } from '../../ui/QueryState.tsx';
 
@@ -12,6 +12,9 @@ export function UsageQuotaSection() {
   const id = useId();
   const query = useQuery(UsageQuotaDocument);
   const quota = query.data?.usageQuota;
+  // The catalog names the plan, as the billing page shows it; its key stands in should the catalog not answer.
+  const plan = useQuery(UsageQuotaPlanDocument, { variables: { key: quota?.plan ?? '' }, skip: !quota });
+  const planName = plan.data?.plan?.name ?? quota?.plan;
   const alerts = query.data?.usageQuotaAlerts.nodes ?? [];
   const limited = quota && quota.quota !== null && quota.quota !== undefined ? quota.quota : null;
   const summary = quota
@@ -23,10 +26,10 @@ export function UsageQuotaSection() {
   return (
     <section className="card" aria-labelledby={`${id}-quota`}>
       <h2 id={`${id}-quota`}>{t('usage:quota.title')}</h2>
-      <QueryState loading={query.loading} error={query.error} hasData={Boolean(quota)} retry={() => void query.refetch()}>
+      <QueryState loading={query.loading || plan.loading} error={query.error} hasData={Boolean(quota) && !plan.loading} retry={() => void query.refetch()}>
         {quota && (
           <>
-            <p className="muted">{t('usage:quota.period', { plan: quota.plan, month: quota.month, date: format.date(quota.periodEnd) })}</p>
+            <p className="muted">{t('usage:quota.period', { plan: planName, month: quota.month, date: format.date(quota.periodEnd) })}</p>
             <p id={`${id}-figure`}>{summary}</p>
             {limited !== null && (
               <progress

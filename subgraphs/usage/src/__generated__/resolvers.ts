@@ -91,6 +91,22 @@ export type Query_EntitiesArgs = {
   representations: Array<Scalars['_Any']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Usage just counted for the caller's organization: one event for each batch the gateways send while calls come in (every few seconds), with that batch's totals. Dashboards refresh on it. */
+  usageRecorded: UsageRecorded;
+};
+
+/** What one batch of the gateways' usage added to the organization's counts. */
+export type UsageRecorded = {
+  __typename?: 'UsageRecorded';
+  /** When it was counted. */
+  recordedAt: Scalars['DateTime']['output'];
+  calls: Scalars['Float']['output'];
+  cost: Scalars['Float']['output'];
+  errors: Scalars['Float']['output'];
+};
+
 /** How usage is bucketed over time, in UTC. */
 export type UsageGranularity =
   | 'HOUR'
@@ -327,9 +343,11 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Query: ResolverTypeWrapper<{}>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Subscription: ResolverTypeWrapper<{}>;
+  UsageRecorded: ResolverTypeWrapper<UsageRecorded>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   UsageGranularity: UsageGranularity;
   UsageTotals: ResolverTypeWrapper<UsageTotalsModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   UsageBucket: ResolverTypeWrapper<UsageBucketModel>;
   UsageSeries: ResolverTypeWrapper<UsageSeriesModel>;
   OperationUsage: ResolverTypeWrapper<OperationUsageModel>;
@@ -361,8 +379,10 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Query: {};
   ID: Scalars['ID']['output'];
-  UsageTotals: UsageTotalsModel;
+  Subscription: {};
+  UsageRecorded: UsageRecorded;
   Float: Scalars['Float']['output'];
+  UsageTotals: UsageTotalsModel;
   UsageBucket: UsageBucketModel;
   UsageSeries: UsageSeriesModel;
   OperationUsage: OperationUsageModel;
@@ -521,6 +541,18 @@ export type QueryResolvers<ContextType = UsageContext, ParentType extends Resolv
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = UsageContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  usageRecorded?: SubscriptionResolver<ResolversTypes['UsageRecorded'], "usageRecorded", ParentType, ContextType>;
+}>;
+
+export type UsageRecordedResolvers<ContextType = UsageContext, ParentType extends ResolversParentTypes['UsageRecorded'] = ResolversParentTypes['UsageRecorded']> = ResolversObject<{
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  calls?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UsageTotalsResolvers<ContextType = UsageContext, ParentType extends ResolversParentTypes['UsageTotals'] = ResolversParentTypes['UsageTotals']> = ResolversObject<{
   calls?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -659,6 +691,8 @@ export type _EntityResolvers<ContextType = UsageContext, ParentType extends Reso
 export type Resolvers<ContextType = UsageContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  UsageRecorded?: UsageRecordedResolvers<ContextType>;
   UsageTotals?: UsageTotalsResolvers<ContextType>;
   UsageBucket?: UsageBucketResolvers<ContextType>;
   UsageSeries?: UsageSeriesResolvers<ContextType>;

@@ -1,5 +1,5 @@
 import { raw } from '@mikro-orm/core';
-import { DomainService, newId } from '@platform/kit';
+import { DomainService, newId, recordLiveMessage } from '@platform/kit';
 import { QuotaAlert, UsageBatch, UsageHour, UsageMonth, type PrincipalKind, type QuotaThreshold } from '../entities/index.ts';
 import { HOUR_MS, monthOf } from './periods.ts';
 import type { MonthlyQuota, UsageDeps } from './support.ts';
@@ -203,11 +203,14 @@ export class IngestService extends DomainService<UsageDeps> {
         const quota = quotas.get(totals.organizationId);
         if (quota) alerts += await this.raiseAlerts(totals.organizationId, totals.month, quota);
       }
+      const recordedAt = this.deps.clock.now().toISOString();
       for (const [organizationId, byHour] of hours) {
         const perHour = [...byHour.entries()].sort(([a], [b]) => a - b).map(([hour, totals]) => ({ hour: new Date(hour).toISOString(), ...totals }));
-        const cost = perHour.reduce((sum, hour) => sum + hour.cost, 0);
+        const total: Totals = { calls: 0, cost: 0, errors: 0 };
+        for (const hour of perHour) add(total, hour);
         // Billing meters cost points; a batch of free operations has nothing for it.
-        if (cost > 0) this.context.emit('usage.recorded', { batchId: batch.batchId, cost, hours: perHour }, organizationId);
+        if (total.cost > 0) this.context.emit('usage.recorded', { batchId: batch.batchId, cost: total.cost, hours: perHour }, organizationId);
+        recordLiveMessage(em, { field: 'usageRecorded', organizationId, data: { __typename: 'UsageRecorded', recordedAt, ...total } }, this.context.requestId);
       }
       await em.flush();
       await em.commit();
