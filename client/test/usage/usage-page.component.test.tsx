@@ -93,7 +93,7 @@ const WARNING = {
   createdAt: '2026-11-18T10:00:00.000Z',
 };
 
-async function renderPage(mocks: MockLink.MockedResponse[], subscriptions?: SubscriptionFeed) {
+async function renderPage(mocks: MockLink.MockedResponse[], subscriptions = new SubscriptionFeed()) {
   const view = await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, mocks: [...mocks, planAnswer()], subscriptions });
   await screen.findByRole('heading', { level: 1, name: 'API usage' });
   return view;
@@ -156,12 +156,12 @@ describe('the usage page', () => {
 
   it('names the quota’s plan as the catalog does, not by its key, in English and in German', async () => {
     const mocks = () => [overviewAnswer(), quotaAnswer({ plan: 'business', quota: 5_000_000, used: 1_200, remaining: 4_998_800, percentUsed: 0 }), planAnswer('business', 'Business Plus')];
-    const english = await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, mocks: mocks() });
+    const english = await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, mocks: mocks(), subscriptions: new SubscriptionFeed() });
     expect(await screen.findByText(/^Business Plus plan, month 2026-11; resets on /)).toBeInTheDocument();
     expect(screen.queryByText(/\bbusiness\b/)).not.toBeInTheDocument();
     english.unmount();
 
-    await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, language: 'de', mocks: mocks() });
+    await renderWithApp(<UsagePage />, { path: '/usage', signedIn: true, language: 'de', mocks: mocks(), subscriptions: new SubscriptionFeed() });
     expect(await screen.findByText(/^Tarif Business Plus, Monat 2026-11; wird am .+ zurückgesetzt\.$/)).toBeInTheDocument();
   });
 
