@@ -70,6 +70,12 @@ describe('an announcement', () => {
         readAt: null,
         archivedAt: null,
         snoozedUntil: null,
+        // As they were made, in the mutation's transaction: shown in the app at once, mail queued, push left to the worker.
+        deliveries: [
+          { __typename: 'NotificationDelivery', channel: 'IN_APP', status: 'SENT', attempts: 1, lastAttemptAt: expect.any(String), deliveredAt: expect.any(String), lastError: null },
+          { __typename: 'NotificationDelivery', channel: 'EMAIL', status: 'PENDING', attempts: 0, lastAttemptAt: null, deliveredAt: null, lastError: null },
+          { __typename: 'NotificationDelivery', channel: 'PUSH', status: 'PENDING', attempts: 0, lastAttemptAt: null, deliveredAt: null, lastError: null },
+        ],
       });
       expect(live.of('notificationCountsChanged', userId).at(-1)!.data).toEqual({ __typename: 'NotificationCounts', ...(await notificationsOf(platform, who).counts()) });
     }

@@ -123,6 +123,13 @@ describe('LivePlanner: how a subscription document is served', () => {
     expect(received.servedFromData).toBe(true);
     expect(received.fallback!.query).toContain('notificationReceived: notification(id: $liveEventId)');
     expect(planOf(platform, 'subscription { notificationReceived { id actor { name email } } }').servedFromData).toBe(false);
+    // What the notifications subgraph publishes (test/notifications.int.test.ts checks that shape) answers deliveries too: no query per subscriber.
+    const delivery = { __typename: 'NotificationDelivery', channel: 'EMAIL', status: 'PENDING', attempts: 0, lastAttemptAt: null, deliveredAt: null, lastError: null };
+    const message = { __typename: 'Notification', id: 'ntf_1', title: 'T', body: 'B', createdAt: '2026-11-22T00:00:00.000Z', readAt: null, actor: { __typename: 'User', id: 'usr_1' }, deliveries: [delivery] };
+    expect(received.serveFromData(message, {})).toEqual({
+      complete: true,
+      result: { data: { notificationReceived: { id: 'ntf_1', title: 'T', body: 'B', createdAt: '2026-11-22T00:00:00.000Z', readAt: null, actor: { id: 'usr_1' }, deliveries: [{ channel: 'EMAIL', status: 'PENDING' }] } } },
+    });
     expect(planOf(platform, 'subscription { notificationCountsChanged { unread unseen } }')).toMatchObject({ servedFromData: true, fallback: null });
   });
 });

@@ -23,8 +23,24 @@ export interface NotificationDraft {
   organizationName: string;
 }
 
-/** The value of `Subscription.notificationReceived`: the notification's own fields, the actor as a reference. */
-export function notificationMessage(notification: Notification): Record<string, unknown> {
+/** A delivery as `NotificationDelivery` serializes it: enums in upper case, times in ISO 8601. */
+function deliveryMessage(delivery: NotificationDelivery): Record<string, unknown> {
+  return {
+    __typename: 'NotificationDelivery',
+    channel: delivery.channel.toUpperCase(),
+    status: delivery.status.toUpperCase(),
+    attempts: delivery.attempts,
+    lastAttemptAt: delivery.lastAttemptAt?.toISOString() ?? null,
+    deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+    lastError: delivery.lastError ?? null,
+  };
+}
+
+/**
+ * The value of `Subscription.notificationReceived`: the notification's own fields and its deliveries
+ * as they were made (so a subscriber selecting them needs no query), the actor as a reference.
+ */
+export function notificationMessage(notification: Notification, deliveries: readonly NotificationDelivery[]): Record<string, unknown> {
   return {
     __typename: 'Notification',
     id: notification.id,
@@ -40,6 +56,7 @@ export function notificationMessage(notification: Notification): Record<string, 
     readAt: notification.readAt?.toISOString() ?? null,
     archivedAt: notification.archivedAt?.toISOString() ?? null,
     snoozedUntil: notification.snoozedUntil?.toISOString() ?? null,
+    deliveries: [...deliveries].sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel)).map(deliveryMessage),
   };
 }
 
@@ -62,6 +79,7 @@ export class NotifyService extends DomainService<NotificationsDeps> {
     const now = this.deps.clock.now();
     const made: Notification[] = [];
     const delivered: Notification[] = [];
+    const deliveriesOf = new Map<string, NotificationDelivery[]>();
     for (const draft of drafts) {
       const { userId } = draft.recipient;
       const settings = book.settingsOf(userId);
@@ -97,6 +115,8 @@ export class NotifyService extends DomainService<NotificationsDeps> {
       made.push(notification);
       if (inApp) delivered.push(notification);
 
+      const deliveries: NotificationDelivery[] = [];
+      deliveriesOf.set(notification.id, deliveries);
       for (const channel of CHANNELS) {
         const on = channelOn(channel);
         const delivery = this.em.create(NotificationDelivery, {
@@ -133,11 +153,12 @@ export class NotifyService extends DomainService<NotificationsDeps> {
           delivery.status = 'pending';
         }
         this.em.persist(delivery);
+        deliveries.push(delivery);
       }
     }
     await this.em.flush();
     for (const notification of delivered) {
-      this.context.publish('notificationReceived', notificationMessage(notification), { userIds: [notification.userId] });
+      this.context.publish('notificationReceived', notificationMessage(notification, deliveriesOf.get(notification.id) ?? []), { userIds: [notification.userId] });
     }
     if (delivered.length > 0) await publishCounts(this.em, organizationId, delivered.map((notification) => notification.userId), this.context.requestId);
     return made;
