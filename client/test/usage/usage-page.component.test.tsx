@@ -1,7 +1,7 @@
 import type { MockLink } from '@apollo/client/testing';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import UsagePage from '../../src/features/usage/UsagePage.tsx';
+import UsagePage, { LIVE_REFRESH_DELAY_MS } from '../../src/features/usage/UsagePage.tsx';
 import { usageRange } from '../../src/features/usage/usage.ts';
 import {
   UsageOverviewDocument,
@@ -111,20 +111,24 @@ describe('the usage page', () => {
         return answer.result as never;
       },
     });
-    await renderPage([overviewAnswer(), quotaAnswer(), counting(overviewAnswer({ buckets: later }), 'overview'), counting(quotaAnswer({ used: 910, remaining: 90, percentUsed: 91 }), 'quota')], feed);
+    // A second refresh would find answers too (and count them): only coalescing keeps it at one.
+    const spare = [counting(overviewAnswer({ buckets: [bucket(DAYS[2]!, 999)] }), 'overview'), counting(quotaAnswer({ used: 999 }), 'quota')];
+    await renderPage([overviewAnswer(), quotaAnswer(), counting(overviewAnswer({ buckets: later }), 'overview'), counting(quotaAnswer({ used: 910, remaining: 90, percentUsed: 91 }), 'quota'), ...spare], feed);
     await screen.findByRole('figure', { name: /the highest is 120/ });
     await waitFor(() => expect(feed.count('UsageRecorded')).toBe(1));
 
     const batch = { __typename: 'UsageRecorded', recordedAt: '2026-11-18T10:00:00.000Z', calls: 3, cost: 60 };
-    act(() => {
-      feed.emit('UsageRecorded', { usageRecorded: batch });
-      feed.emit('UsageRecorded', { usageRecorded: { ...batch, calls: 1, cost: 2 } });
-    });
+    // Two gateways' batches, a moment apart.
+    act(() => feed.emit('UsageRecorded', { usageRecorded: batch }));
+    await act(() => new Promise((resolve) => setTimeout(resolve, LIVE_REFRESH_DELAY_MS / 3)));
+    act(() => feed.emit('UsageRecorded', { usageRecorded: { ...batch, calls: 1, cost: 2 } }));
     await screen.findByRole('figure', { name: /the highest is 180/ }, { timeout: 5_000 });
     await waitFor(() => expect(screen.getByRole('progressbar', { name: 'This month’s quota' })).toHaveAttribute('value', '910'));
+    // A refresh per event would come a third of the delay after the first: give it time to land.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 2 * LIVE_REFRESH_DELAY_MS)));
     expect(refreshed).toEqual({ overview: 1, quota: 1 });
+    expect(screen.getByRole('figure', { name: /the highest is 180/ })).toBeInTheDocument();
   });
-
 
   it('draws the cost per day, with the same figures in a table for screen readers', async () => {
     const { container } = await renderPage([overviewAnswer(), quotaAnswer()]);

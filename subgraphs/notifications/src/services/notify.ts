@@ -38,7 +38,8 @@ function deliveryMessage(delivery: NotificationDelivery): Record<string, unknown
 
 /**
  * The value of `Subscription.notificationReceived`: the notification's own fields and its deliveries
- * as they were made (so a subscriber selecting them needs no query), the actor as a reference.
+ * as they were made, in channel order (so a subscriber selecting them needs no query), the actor as a
+ * reference.
  */
 export function notificationMessage(notification: Notification, deliveries: readonly NotificationDelivery[]): Record<string, unknown> {
   return {
@@ -56,7 +57,7 @@ export function notificationMessage(notification: Notification, deliveries: read
     readAt: notification.readAt?.toISOString() ?? null,
     archivedAt: notification.archivedAt?.toISOString() ?? null,
     snoozedUntil: notification.snoozedUntil?.toISOString() ?? null,
-    deliveries: [...deliveries].sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel)).map(deliveryMessage),
+    deliveries: deliveries.map(deliveryMessage),
   };
 }
 
